@@ -1,0 +1,302 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/hako-dev/hako/internal/config"
+	"github.com/hako-dev/hako/internal/model"
+	"github.com/hako-dev/hako/internal/protocol/awserr"
+	"github.com/hako-dev/hako/internal/protocol/awsjson"
+	"github.com/hako-dev/hako/internal/protocol/awsquery"
+	"github.com/hako-dev/hako/internal/protocol/reqinfo"
+	"github.com/hako-dev/hako/internal/protocol/sigv4"
+)
+
+// maxBody bounds the request bodies of the JSON and query protocols.
+const maxBody = 16 << 20
+
+// binding connects one service implementation to the edge.
+type binding struct {
+	model *model.Service
+	// dispatch calls the operation with its decoded input.
+	dispatch func(ctx context.Context, op string, in any) (any, error)
+	// validation maps model violations to the service's error (optional).
+	validation func(op string, vs []model.Violation) error
+	// fixup adjusts a decoded query-protocol input from the request (optional).
+	fixup func(r *http.Request, op string, in any)
+	health func() string
+}
+
+// ServeHTTP is the edge: request id, limits, SigV4, routing, codecs.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_hako/") {
+		s.serveInternal(w, r)
+		return
+	}
+	reqID := uuid.NewString()
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeGenericError(w, r, reqID, awserr.New("RequestEntityTooLarge", "Request body is too large.").WithStatus(http.StatusRequestEntityTooLarge))
+			return
+		}
+		return // client went away
+	}
+
+	// Which protocol and service?
+	if target := r.Header.Get("X-Amz-Target"); target != "" && r.Method == http.MethodPost {
+		prefix, op, _ := strings.Cut(target, ".")
+		b := s.byTarget[prefix]
+		if b == nil {
+			writeJSONError(w, nil, model.AwsJSON11, reqID, awserr.New("UnknownOperationException", "").WithStatus(400))
+			return
+		}
+		s.serveJSON(w, r, reqID, b, op, body)
+		return
+	}
+	form, isQuery := queryForm(r, body)
+	if isQuery {
+		s.serveQuery(w, r, reqID, form, body)
+		return
+	}
+	writeGenericError(w, r, reqID, awserr.New("UnrecognizedService", "hako could not tell which AWS service this request is for; set X-Amz-Target, an Action parameter or a SigV4 credential scope.").WithStatus(400))
+}
+
+// queryForm returns the parameters of a query-protocol request.
+func queryForm(r *http.Request, body []byte) (url.Values, bool) {
+	ct := r.Header.Get("Content-Type")
+	if r.Method == http.MethodPost && strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, false
+		}
+		for k, v := range r.URL.Query() {
+			if _, ok := form[k]; !ok {
+				form[k] = v
+			}
+		}
+		return form, form.Get("Action") != ""
+	}
+	if q := r.URL.Query(); q.Get("Action") != "" {
+		return q, true
+	}
+	return nil, false
+}
+
+// authenticate checks SigV4 and fills in the request info.
+func (s *Server) authenticate(r *http.Request, body []byte, info *reqinfo.Info) *awserr.Error {
+	sig, err := sigv4.Parse(r)
+	if err != nil {
+		return sigError(err)
+	}
+	strict := s.cfg.Auth == config.AuthStrict
+	if sig == nil {
+		if strict {
+			return awserr.New("MissingAuthenticationToken", "Request is missing Authentication Token").WithStatus(403)
+		}
+		info.Account = config.DefaultAccount
+		info.Region = s.cfg.Region
+		return nil
+	}
+	info.AccessKeyID = sig.AccessKeyID
+	info.Region = sig.Region
+	if info.Region == "" {
+		info.Region = s.cfg.Region
+	}
+	key, known := s.keys[sig.AccessKeyID]
+	switch {
+	case known:
+		info.Account = key.Account
+	case config.IsAccountID(sig.AccessKeyID):
+		info.Account = sig.AccessKeyID
+	default:
+		info.Account = config.DefaultAccount
+	}
+	if !known {
+		if strict {
+			return awserr.New("InvalidClientTokenId", "The security token included in the request is invalid.").WithStatus(403)
+		}
+		return nil
+	}
+	// Presigned URLs are always checked; header signatures in strict mode.
+	if !sig.Presigned && !strict {
+		return nil
+	}
+	skew := s.cfg.MaxSkew
+	if !strict {
+		skew = 1 << 62 // permissive: no clock skew check
+	}
+	if err := sigv4.Verify(r, sig, key.Secret, sigv4.PayloadHash(r, body), s.clock.Now(), skew); err != nil {
+		return sigError(err)
+	}
+	return nil
+}
+
+func sigError(err error) *awserr.Error {
+	var se *sigv4.Error
+	if errors.As(err, &se) {
+		return awserr.New(se.Code, se.Message).WithStatus(se.Status)
+	}
+	return awserr.New("IncompleteSignature", err.Error()).WithStatus(400)
+}
+
+func (s *Server) newInfo(r *http.Request, reqID, protocol string) *reqinfo.Info {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = s.addr
+	}
+	return &reqinfo.Info{RequestID: reqID, Host: host, Scheme: scheme, Protocol: protocol}
+}
+
+func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, reqID string, b *binding, op string, body []byte) {
+	svc := b.model
+	info := s.newInfo(r, reqID, svc.Protocol.String())
+	info.Service, info.Operation = svc.Name, op
+	if e := s.authenticate(r, body, info); e != nil {
+		writeJSONError(w, svc, svc.Protocol, reqID, e)
+		return
+	}
+	opm := svc.Operations[op]
+	if opm == nil {
+		writeJSONError(w, svc, svc.Protocol, reqID, awserr.New("UnknownOperationException", "").WithStatus(400))
+		return
+	}
+	var in any
+	if opm.NewInput != nil {
+		in = opm.NewInput()
+		if err := awsjson.Decode(body, in); err != nil {
+			writeJSONError(w, svc, svc.Protocol, reqID, awserr.As(err))
+			return
+		}
+	}
+	out, err := s.call(r.Context(), b, info, op, in)
+	if err != nil {
+		writeJSONError(w, svc, svc.Protocol, reqID, s.apiError(err, info))
+		return
+	}
+	awsjson.WriteResponse(w, svc.Protocol, reqID, out)
+}
+
+func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, reqID string, form url.Values, body []byte) {
+	action := form.Get("Action")
+	info := s.newInfo(r, reqID, "awsQuery")
+	// The service: SigV4 scope first, then the action name.
+	var b *binding
+	if sig, err := sigv4.Parse(r); err == nil && sig != nil {
+		b = s.bySigning[sig.Service]
+	}
+	if b == nil {
+		b = s.byAction[action]
+	}
+	if b == nil {
+		writeQueryError(w, nil, reqID, awserr.InvalidAction(action))
+		return
+	}
+	svc := b.model
+	info.Service, info.Operation = svc.Name, action
+	if e := s.authenticate(r, body, info); e != nil {
+		writeQueryError(w, svc, reqID, e)
+		return
+	}
+	opm := svc.Operations[action]
+	if opm == nil {
+		writeQueryError(w, svc, reqID, awserr.InvalidAction(action))
+		return
+	}
+	var in any
+	if opm.NewInput != nil {
+		in = opm.NewInput()
+		if err := awsquery.Decode(form, in); err != nil {
+			var de *awsquery.DecodeError
+			if errors.As(err, &de) {
+				writeQueryError(w, svc, reqID, awserr.Newf("InvalidParameterValue", "Value (%s) for parameter %s is invalid.", de.Value, de.Param).WithStatus(400))
+				return
+			}
+			writeQueryError(w, svc, reqID, awserr.As(err))
+			return
+		}
+		if b.fixup != nil {
+			b.fixup(r, action, in)
+		}
+	}
+	out, err := s.call(r.Context(), b, info, action, in)
+	if err != nil {
+		writeQueryError(w, svc, reqID, s.apiError(err, info))
+		return
+	}
+	awsquery.WriteResponse(w, svc, action, reqID, out)
+}
+
+// call validates the input against the model and invokes the service.
+func (s *Server) call(ctx context.Context, b *binding, info *reqinfo.Info, op string, in any) (any, error) {
+	if v, ok := in.(model.Validatable); ok {
+		var val model.Validator
+		v.Validate(&val)
+		if len(val.Violations) > 0 {
+			if b.validation != nil {
+				return nil, b.validation(op, val.Violations)
+			}
+			return nil, defaultValidation(val.Violations)
+		}
+	}
+	ctx = reqinfo.With(ctx, info)
+	return b.dispatch(ctx, op, in)
+}
+
+func (s *Server) apiError(err error, info *reqinfo.Info) *awserr.Error {
+	e := awserr.As(err)
+	if e.Code == "InternalFailure" {
+		s.logger.Error("internal error", "service", info.Service, "operation", info.Operation, "request_id", info.RequestID, "err", err)
+	}
+	return e
+}
+
+func defaultValidation(vs []model.Violation) error {
+	v := vs[0]
+	return awserr.Newf("ValidationException", "1 validation error detected: Value at '%s' failed to satisfy constraint: %s %s", v.Path, v.Kind, v.Detail).WithStatus(400)
+}
+
+func writeJSONError(w http.ResponseWriter, svc *model.Service, p model.Protocol, reqID string, e *awserr.Error) {
+	awsjson.WriteError(w, svc, p, reqID, e)
+}
+
+func writeQueryError(w http.ResponseWriter, svc *model.Service, reqID string, e *awserr.Error) {
+	awsquery.WriteError(w, svc, reqID, e)
+}
+
+// writeGenericError answers a request whose protocol is unknown: JSON when
+// the client sent JSON, XML otherwise.
+func writeGenericError(w http.ResponseWriter, r *http.Request, reqID string, e *awserr.Error) {
+	if strings.Contains(r.Header.Get("Content-Type"), "json") {
+		awsjson.WriteError(w, nil, model.AwsJSON11, reqID, e)
+		return
+	}
+	awsquery.WriteError(w, nil, reqID, e)
+}
+
+func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/_hako/health":
+		services := map[string]string{}
+		for _, b := range s.bindings {
+			services[b.model.Name] = b.health()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"status": "running", "services": services})
+	default:
+		http.NotFound(w, r)
+	}
+}

@@ -1,0 +1,234 @@
+// Package server wires hako together: it opens the store, builds every
+// service, routes requests of every AWS protocol family on one listener
+// (the edge), and starts and stops it all.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hako-dev/hako/internal/clock"
+	"github.com/hako-dev/hako/internal/config"
+	"github.com/hako-dev/hako/internal/model"
+	"github.com/hako-dev/hako/internal/model/sqsapi"
+	"github.com/hako-dev/hako/internal/model/stsapi"
+	"github.com/hako-dev/hako/internal/service/sqs"
+	"github.com/hako-dev/hako/internal/service/sts"
+	"github.com/hako-dev/hako/internal/store"
+)
+
+// Options are the non-configuration dependencies of a server.
+type Options struct {
+	Clock  clock.Clock  // default: the wall clock
+	Logger *slog.Logger // default: discard
+}
+
+// Server is one running hako.
+type Server struct {
+	cfg    config.Config
+	clock  clock.Clock
+	logger *slog.Logger
+	keys   map[string]config.Key
+	lock   *os.File
+	store  *store.Store
+	sqs    *sqs.Service
+	http   *http.Server
+	addr   string
+
+	bindings  []*binding
+	byTarget  map[string]*binding
+	byAction  map[string]*binding
+	bySigning map[string]*binding
+}
+
+// New opens the data directory and the store and builds the services.
+func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, clock: opts.Clock, logger: opts.Logger, keys: map[string]config.Key{}}
+	if s.clock == nil {
+		s.clock = clock.Real()
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	for _, k := range cfg.Keys {
+		s.keys[k.AccessKeyID] = k
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	lock, err := lockDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s.lock = lock
+	st, err := store.Open(ctx, store.Options{Spec: cfg.Store, DataDir: cfg.DataDir, Fsync: cfg.Fsync, Logger: s.logger})
+	if err != nil {
+		s.lock.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	s.store = st
+	s.sqs, err = sqs.New(ctx, sqs.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "sqs")})
+	if err != nil {
+		st.Close()
+		s.lock.Close()
+		return nil, fmt.Errorf("sqs: %w", err)
+	}
+	stsSvc := sts.New(s.clock, s.logger.With("service", "sts"))
+
+	s.register(&binding{
+		model: sqsapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return sqsapi.Dispatch(ctx, s.sqs, op, in)
+		},
+		validation: s.sqs.ValidationError,
+		fixup:      sqsQueueURLFromPath,
+		health:     s.sqs.Health,
+	})
+	s.register(&binding{
+		model: stsapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return stsapi.Dispatch(ctx, stsSvc, op, in)
+		},
+		validation: stsSvc.ValidationError,
+		health:     stsSvc.Health,
+	})
+	return s, nil
+}
+
+func (s *Server) register(b *binding) {
+	if s.byTarget == nil {
+		s.byTarget, s.byAction, s.bySigning = map[string]*binding{}, map[string]*binding{}, map[string]*binding{}
+	}
+	m := b.model
+	if m.Name == "sqs" && m.XMLNamespace == "" {
+		// SQS speaks JSON today but older clients still use the query protocol.
+		cp := *m
+		cp.XMLNamespace = "http://queue.amazonaws.com/doc/2012-11-05/"
+		b.model = &cp
+		m = b.model
+	}
+	s.bindings = append(s.bindings, b)
+	switch m.Protocol {
+	case model.AwsJSON10, model.AwsJSON11:
+		s.byTarget[m.ShapeName] = b
+	}
+	if m.Protocol == model.AwsQuery || m.QueryCompatible {
+		for op := range m.Operations {
+			if _, taken := s.byAction[op]; !taken {
+				s.byAction[op] = b
+			}
+		}
+	}
+	s.bySigning[m.SigningName] = b
+}
+
+// sqsQueueURLFromPath lets query clients that post to the queue URL omit
+// the QueueUrl parameter, as SQS allows.
+func sqsQueueURLFromPath(r *http.Request, op string, in any) {
+	p := strings.Trim(r.URL.Path, "/")
+	if strings.Count(p, "/") != 1 {
+		return
+	}
+	url := "http://" + r.Host + "/" + p
+	v := reflect.ValueOf(in)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	if f := v.Elem().FieldByName("QueueUrl"); f.IsValid() && f.IsNil() {
+		f.Set(reflect.ValueOf(&url))
+	}
+}
+
+// Handler returns the HTTP handler of the edge.
+func (s *Server) Handler() http.Handler { return s }
+
+// Serve accepts connections on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	s.addr = l.Addr().String()
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug)}
+	err := s.http.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting, lets in-flight requests finish (until ctx is
+// done), stops the services and closes the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	if s.sqs != nil {
+		// Wake long polls first so in-flight receives can finish.
+		errs = append(errs, s.sqs.Close())
+	}
+	if s.http != nil {
+		errs = append(errs, s.http.Shutdown(ctx))
+	}
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Store returns the server's store (for tests and tools).
+func (s *Server) Store() *store.Store { return s.store }
+
+// lockDir takes an exclusive lock on DIR/LOCK so that two hako processes
+// never share a data directory.
+func lockDir(dir string) (*os.File, error) {
+	path := filepath.Join(dir, "LOCK")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		abs, _ := filepath.Abs(dir)
+		return nil, fmt.Errorf("data dir %s is in use by another hako process (lock %s held); stop it or choose another --data-dir", abs, path)
+	}
+	f.Truncate(0)
+	fmt.Fprintf(f, "%d\n", os.Getpid())
+	return f, nil
+}
+
+// Run starts hako on cfg.Addr and serves until ctx is cancelled; ready is
+// called with the address once requests are accepted.
+func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, ready func(addr string)) error {
+	srv, err := New(ctx, cfg, Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		srv.Shutdown(context.Background())
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	ready(l.Addr().String())
+	select {
+	case err := <-errc:
+		srv.Shutdown(context.Background())
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}

@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime/debug"
+)
+
+// request is one queued Update.
+type request struct {
+	ctx   context.Context
+	fn    func(tx *Tx) error
+	done  chan error // buffered(1); receives the outcome exactly once
+	after []func()   // AfterCommit callbacks, set by the writer on success
+
+	// Writer-side state while the batch runs.
+	settled bool  // outcome known without the commit (skipped or failed)
+	err     error // outcome when settled
+}
+
+// Update runs fn in a write transaction and returns only after that
+// transaction has committed durably (see the package documentation for the
+// group-commit rules fn must follow). If fn returns an error or panics, its
+// changes are rolled back and the error is returned; other callers batched
+// in the same transaction are not affected. If ctx is done before fn starts,
+// fn is not run and ctx.Err() is returned. Once fn has started, Update waits
+// for the outcome even if ctx is cancelled, so a nil error always means
+// committed and a non-nil error means not committed (except in the rare case
+// of an error reported by COMMIT itself, whose outcome the database may not
+// have reported). Functions registered with Tx.AfterCommit run on the
+// calling goroutine before Update returns nil.
+func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	req := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case s.queue <- req:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return ctx.Err()
+	}
+	s.mu.RUnlock()
+	if err := <-req.done; err != nil {
+		return err
+	}
+	for _, f := range req.after {
+		f()
+	}
+	return nil
+}
+
+// writer collects batches from the queue and commits them until the queue
+// is closed and drained.
+func (s *Store) writer() {
+	defer s.writers.Done()
+	batch := make([]*request, 0, maxBatch)
+	for {
+		req, ok := <-s.queue
+		if !ok {
+			return
+		}
+		batch = append(batch[:0], req)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case req, ok := <-s.queue:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, req)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+		clear(batch)
+	}
+}
+
+const (
+	spNone  = iota // no savepoint established
+	spClean        // savepoint established, nothing done under it
+	spDirty        // savepoint established, one successful fn (pending) under it
+)
+
+// runBatch executes one batch in one transaction and replies to every
+// request in it.
+func (s *Store) runBatch(batch []*request) {
+	live := 0
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.settle(err)
+		} else {
+			live++
+		}
+	}
+	if live == 0 {
+		s.reply(batch, nil)
+		return
+	}
+	// The transaction is shared by all callers, so it must not be tied to
+	// any one caller's context.
+	tx, err := s.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		s.log.Error("store: begin write transaction", "err", err)
+		s.reply(batch, fmt.Errorf("store: begin: %w", err))
+		return
+	}
+	if live == 1 {
+		s.runSingle(tx, batch)
+		return
+	}
+
+	state := spNone
+	var pending *request // fn whose success is not yet confirmed (PostgreSQL may have aborted the tx)
+	// fatal aborts the whole batch.
+	fatal := func(err error) {
+		tx.Rollback()
+		s.log.Error("store: write transaction aborted", "err", err, "batch", len(batch))
+		s.reply(batch, fmt.Errorf("store: write transaction aborted: %w", err))
+	}
+	// confirm closes the savepoint of pending: a statement error PostgreSQL
+	// would not let fn ignore shows up here and is charged to that fn.
+	confirm := func(q string) bool {
+		if _, err := tx.Exec(q); err != nil {
+			if _, err2 := tx.Exec("ROLLBACK TO SAVEPOINT hako_sp"); err2 != nil {
+				fatal(err2)
+				return false
+			}
+			pending.settle(fmt.Errorf("store: transaction failed: %w", err))
+			pending.after = nil
+		}
+		pending = nil
+		return true
+	}
+	for _, r := range batch {
+		if r.settled {
+			continue
+		}
+		if err := r.ctx.Err(); err != nil {
+			r.settle(err)
+			continue
+		}
+		switch state {
+		case spNone:
+			if _, err := tx.Exec("SAVEPOINT hako_sp"); err != nil {
+				fatal(err)
+				return
+			}
+		case spDirty:
+			if !confirm("RELEASE SAVEPOINT hako_sp; SAVEPOINT hako_sp") {
+				return
+			}
+		}
+		state = spClean
+		t := &Tx{s: s, tx: tx, write: true}
+		err := runFn(r.fn, t)
+		t.closeRows()
+		if err != nil {
+			if _, err2 := tx.Exec("ROLLBACK TO SAVEPOINT hako_sp"); err2 != nil {
+				// The fn's own error is what its caller wants to see; the
+				// others get the transaction error.
+				r.settle(err)
+				fatal(err2)
+				return
+			}
+			r.settle(err)
+			continue
+		}
+		r.after = t.after
+		pending = r
+		state = spDirty
+	}
+	if state == spDirty {
+		if !confirm("RELEASE SAVEPOINT hako_sp") {
+			return
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		s.log.Error("store: commit", "err", err, "batch", len(batch))
+		s.reply(batch, fmt.Errorf("store: commit: %w", err))
+		return
+	}
+	s.reply(batch, nil)
+}
+
+// runSingle runs a batch with exactly one live request, without savepoints.
+func (s *Store) runSingle(tx *sql.Tx, batch []*request) {
+	for _, r := range batch {
+		if r.settled {
+			continue
+		}
+		t := &Tx{s: s, tx: tx, write: true}
+		err := runFn(r.fn, t)
+		t.closeRows()
+		if err != nil {
+			tx.Rollback()
+			r.settle(err)
+			break
+		}
+		if err := tx.Commit(); err != nil {
+			s.log.Error("store: commit", "err", err, "batch", 1)
+			r.settle(fmt.Errorf("store: commit: %w", err))
+			break
+		}
+		r.after = t.after
+	}
+	s.reply(batch, nil)
+}
+
+func (r *request) settle(err error) {
+	r.settled = true
+	r.err = err
+}
+
+// reply sends every request its outcome: its own settled error, or else
+// err (nil when the batch committed).
+func (s *Store) reply(batch []*request, err error) {
+	for _, r := range batch {
+		switch {
+		case r.settled:
+			r.done <- r.err
+		case err != nil:
+			r.after = nil
+			r.done <- err
+		default:
+			r.done <- nil
+		}
+	}
+}
+
+// runFn calls fn, converting a panic into an error.
+func runFn(fn func(tx *Tx) error, t *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("store: panic in transaction function: %v\n%s", p, debug.Stack())
+			t.s.log.Error("store: panic in transaction function", "panic", fmt.Sprint(p))
+		}
+	}()
+	return fn(t)
+}
