@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -217,6 +218,15 @@ func TestCrashRecovery(t *testing.T) {
 	checkStandard(t, std, stdGot)
 	checkFIFO(t, fifo, fifoGot)
 
+	// The restarted hako stops cleanly; neither run reported a data race
+	// (when built with -race).
+	second.terminate(t)
+	for i, p := range []*hakoProc{first, second} {
+		if strings.Contains(p.stderr.String(), "WARNING: DATA RACE") {
+			t.Errorf("hako run %d reported a data race", i+1)
+		}
+	}
+
 	if t.Failed() {
 		t.Logf("hako stderr before the kill:\n%s\nhako stderr after the restart:\n%s", first.stderrTail(), second.stderrTail())
 	}
@@ -423,7 +433,11 @@ func drain(t *testing.T, c *sqs.Client, url string) []types.Message {
 
 func receiveOnce(t *testing.T, c *sqs.Client, url string, wait int32) []types.Message {
 	t.Helper()
-	out, err := c.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
+	// A receive that waits wait seconds must answer soon after.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(wait)*time.Second+20*time.Second)
+	defer cancel()
+	start := time.Now()
+	out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 		QueueUrl:                    &url,
 		MaxNumberOfMessages:         10,
 		WaitTimeSeconds:             wait,
@@ -431,7 +445,7 @@ func receiveOnce(t *testing.T, c *sqs.Client, url string, wait int32) []types.Me
 		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
 	})
 	if err != nil {
-		t.Fatalf("%s: ReceiveMessage: %v", url, err)
+		t.Fatalf("%s: ReceiveMessage (WaitTimeSeconds=%d) failed after %v: %v", url, wait, time.Since(start).Round(time.Millisecond), err)
 	}
 	return out.Messages
 }
@@ -475,7 +489,10 @@ func waitOrFatal(t *testing.T, wg *sync.WaitGroup, d time.Duration, what string)
 	}
 }
 
-// buildHako builds cmd/hako into a temporary directory.
+// buildHako builds cmd/hako into a temporary directory, the way this test
+// binary was built (race detector, cgo), so that the build reuses the
+// compiled packages of the test and hako runs under the race detector when
+// the test does.
 func buildHako(t *testing.T) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
@@ -483,13 +500,25 @@ func buildHako(t *testing.T) string {
 		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
 	bin := filepath.Join(t.TempDir(), "hako")
-	cmd := exec.Command(goTool, "build", "-o", bin, "github.com/hako-dev/hako/cmd/hako")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	args := []string{"build", "-o", bin}
+	cgo := "0"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "-race" && s.Value == "true":
+				args = append(args, "-race")
+			case s.Key == "CGO_ENABLED":
+				cgo = s.Value
+			}
+		}
+	}
+	cmd := exec.Command(goTool, append(args, "github.com/hako-dev/hako/cmd/hako")...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
 	start := time.Now()
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/hako: %v\n%s", err, out)
+		t.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
 	}
-	t.Logf("built hako in %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("%s (CGO_ENABLED=%s): %v", strings.Join(cmd.Args[1:len(cmd.Args)-1], " "), cgo, time.Since(start).Round(time.Millisecond))
 	return bin
 }
 
@@ -520,6 +549,23 @@ func (p *hakoProc) kill(t *testing.T) {
 	case <-p.done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("hako did not exit 30s after SIGKILL")
+	}
+}
+
+// terminate stops hako with SIGTERM and expects a clean exit.
+func (p *hakoProc) terminate(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil && !p.exited() {
+		t.Fatalf("SIGTERM hako: %v", err)
+	}
+	select {
+	case <-p.done:
+		if p.waitErr != nil {
+			t.Errorf("hako exited with %v after SIGTERM, want exit status 0", p.waitErr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("hako did not exit 30s after SIGTERM")
+		p.kill(t)
 	}
 }
 

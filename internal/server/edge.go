@@ -31,7 +31,7 @@ type binding struct {
 	// validation maps model violations to the service's error (optional).
 	validation func(op string, vs []model.Violation) error
 	// fixup adjusts a decoded query-protocol input from the request (optional).
-	fixup func(r *http.Request, op string, in any)
+	fixup  func(r *http.Request, op string, in any)
 	health func() string
 }
 
@@ -141,6 +141,21 @@ func (s *Server) authenticate(r *http.Request, body []byte, info *reqinfo.Info) 
 	return nil
 }
 
+// jsonAuthError renames auth errors to the codes pure awsJson services use.
+func jsonAuthError(e *awserr.Error) *awserr.Error {
+	codes := map[string]string{
+		"InvalidClientTokenId":       "UnrecognizedClientException",
+		"SignatureDoesNotMatch":      "InvalidSignatureException",
+		"MissingAuthenticationToken": "MissingAuthenticationTokenException",
+	}
+	if c, ok := codes[e.Code]; ok {
+		cp := *e
+		cp.Code = c
+		return &cp
+	}
+	return e
+}
+
 func sigError(err error) *awserr.Error {
 	var se *sigv4.Error
 	if errors.As(err, &se) {
@@ -166,6 +181,9 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, reqID string,
 	info := s.newInfo(r, reqID, svc.Protocol.String())
 	info.Service, info.Operation = svc.Name, op
 	if e := s.authenticate(r, body, info); e != nil {
+		if !svc.QueryCompatible {
+			e = jsonAuthError(e)
+		}
 		writeJSONError(w, svc, svc.Protocol, reqID, e)
 		return
 	}

@@ -44,7 +44,7 @@
 //     string. Rebind exposes the rewrite.
 //   - Migrations use portable types: BIGINT (also for booleans, as 0/1, and
 //     for timestamps, as Unix milliseconds or similar), TEXT, BLOB (rewritten
-//     to BYTEA for PostgreSQL) and DOUBLE PRECISION. Avoid BOOLEAN,
+//     to BYTEA for PostgreSQL when migrating) and DOUBLE PRECISION. Avoid BOOLEAN,
 //     AUTOINCREMENT/SERIAL and other dialect-specific DDL.
 //   - INSERT ... ON CONFLICT (...) DO UPDATE / DO NOTHING and RETURNING work
 //     on both.
@@ -118,7 +118,8 @@ type Options struct {
 
 const (
 	sqliteFile      = "hako.db"
-	maxBatch        = 256
+	sqliteMaxBatch  = 256
+	pgMaxBatch      = 64 // PostgreSQL caches 64 subtransaction ids per transaction; more overflow to pg_subtrans
 	queueLen        = 1024
 	pgWriters       = 4
 	pgReaders       = 16
@@ -133,8 +134,9 @@ type Store struct {
 	w       *sql.DB // writer(s): SQLite single connection, PostgreSQL pool
 	r       *sql.DB // readers: SQLite query_only pool; PostgreSQL same as w
 
-	queue   chan *request
-	writers sync.WaitGroup
+	queue    chan *request
+	maxBatch int // Update functions per transaction
+	writers  sync.WaitGroup
 
 	mu     sync.RWMutex // guards closed and sends on queue
 	closed bool
@@ -161,11 +163,13 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			return nil, err
 		}
 		nWriters = 1
+		s.maxBatch = sqliteMaxBatch
 	case strings.HasPrefix(o.Spec, "postgres://") || strings.HasPrefix(o.Spec, "postgresql://"):
 		if err := s.openPostgres(ctx, o); err != nil {
 			return nil, err
 		}
 		nWriters = pgWriters
+		s.maxBatch = pgMaxBatch
 	default:
 		return nil, fmt.Errorf("store: unsupported spec %q (want \"sqlite\" or a postgres:// URL)", o.Spec)
 	}

@@ -7,7 +7,8 @@ import (
 
 // Tx is the transaction handed to the functions given to Update and View.
 // Queries use ? placeholders (see the package documentation). A Tx is valid
-// only until the function it was given to returns.
+// only until the function it was given to returns, and is not safe for
+// concurrent use.
 type Tx struct {
 	s     *Store
 	tx    *sql.Tx

@@ -60,7 +60,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 // is closed and drained.
 func (s *Store) writer() {
 	defer s.writers.Done()
-	batch := make([]*request, 0, maxBatch)
+	batch := make([]*request, 0, s.maxBatch)
 	for {
 		req, ok := <-s.queue
 		if !ok {
@@ -68,7 +68,7 @@ func (s *Store) writer() {
 		}
 		batch = append(batch[:0], req)
 	drain:
-		for len(batch) < maxBatch {
+		for len(batch) < s.maxBatch {
 			select {
 			case req, ok := <-s.queue:
 				if !ok {
