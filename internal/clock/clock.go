@@ -111,3 +111,25 @@ func (t *fakeTimer) Stop() bool {
 	}
 	return false
 }
+
+// TimerAt returns a timer that fires when c reaches at. On a Fake the
+// deadline is fixed atomically, so a concurrent Advance cannot push it later.
+func TimerAt(c Clock, at time.Time) Timer {
+	if f, ok := c.(*Fake); ok {
+		return f.NewTimerAt(at)
+	}
+	return c.NewTimer(at.Sub(c.Now()))
+}
+
+// NewTimerAt returns a timer that fires when the fake time reaches at.
+func (f *Fake) NewTimerAt(at time.Time) Timer {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t := &fakeTimer{f: f, at: at, c: make(chan time.Time, 1)}
+	if !at.After(f.now) {
+		t.c <- f.now
+		return t
+	}
+	f.timers = append(f.timers, t)
+	return t
+}
