@@ -3,6 +3,13 @@
 // the protocol codecs, a Validate method per structure derived from the
 // constraint traits, and the service's operation and error tables.
 //
+// Besides the tag options listed in package model, members with an
+// xmlNamespace trait get ns=URI and nsprefix=PREFIX; for restXml services,
+// structure httpPayload members get root=ELEMENT (their document element) and
+// structures with an xmlName trait get an XMLRootName method and the outputs
+// of s3UnwrappedXmlOutput operations an XMLUnwrapped method (read by
+// internal/protocol/restxml).
+//
 // Usage: go run ./gen -models DIR -out DIR sqs sts ...
 package main
 
@@ -48,8 +55,11 @@ type smithyModel struct {
 
 // files maps short service names to model files.
 var files = map[string]string{
-	"sqs": "sqs-2012-11-05.json",
-	"sts": "sts-2011-06-15.json",
+	"sqs":                     "sqs-2012-11-05.json",
+	"sts":                     "sts-2011-06-15.json",
+	"lambda":                  "lambda-2015-03-31.json",
+	"s3":                      "s3-2006-03-01.json",
+	"apigatewaymanagementapi": "apigatewaymanagementapi-2018-11-29.json",
 }
 
 func main() {
@@ -74,6 +84,10 @@ type gen struct {
 	pats   map[string]string // pattern -> var name
 	order  []string
 	usedTS bool
+	// restXML: the service speaks restXml, so structures carry their
+	// xmlName (XMLRootName) and s3UnwrappedXmlOutput outputs are marked.
+	restXML   bool
+	unwrapped map[string]bool // output shape ids of s3UnwrappedXmlOutput operations
 }
 
 func generate(name, file, out string) error {
@@ -143,6 +157,13 @@ func generate(name, file, out string) error {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	g.restXML = hasTrait(g.m.Shapes[svcID], "aws.protocols#restXml")
+	g.unwrapped = map[string]bool{}
+	for _, op := range ops {
+		if s := g.m.Shapes[op]; hasTrait(s, "aws.customizations#s3UnwrappedXmlOutput") && s.Output != nil {
+			g.unwrapped[s.Output.Target] = true
+		}
+	}
 
 	var body bytes.Buffer
 	for _, id := range ids {
@@ -310,6 +331,14 @@ func (g *gen) writeStruct(w *bytes.Buffer, id string) {
 		if m.Traits.has("xmlAttribute") {
 			opts = append(opts, "xmlattr")
 		}
+		if raw, ok := m.Traits["smithy.api#xmlNamespace"]; ok {
+			var ns struct{ URI, Prefix string }
+			json.Unmarshal(raw, &ns)
+			opts = append(opts, "ns="+ns.URI)
+			if ns.Prefix != "" {
+				opts = append(opts, "nsprefix="+ns.Prefix)
+			}
+		}
 		t := g.m.Shapes[m.Target]
 		if t != nil && (t.Type == "list" || t.Type == "set") {
 			if v := t.Member.Traits.str("xmlName"); v != "" {
@@ -342,6 +371,18 @@ func (g *gen) writeStruct(w *bytes.Buffer, id string) {
 		}
 		if m.Traits.has("httpPayload") {
 			opts = append(opts, "payload")
+			if tt := g.typeOf(m.Target); g.restXML && (tt == "structure" || tt == "union") {
+				// The element name of a structure payload: the member's
+				// xmlName, else the target's, else the target shape name.
+				root := m.Traits.str("xmlName")
+				if root == "" {
+					root = t.Traits.str("xmlName")
+				}
+				if root == "" {
+					root = local(m.Target)
+				}
+				opts = append(opts, "root="+root)
+			}
 		}
 		if _, ok := m.Traits["smithy.api#httpPrefixHeaders"]; ok {
 			opts = append(opts, "prefix="+m.Traits.str("httpPrefixHeaders"))
@@ -355,6 +396,15 @@ func (g *gen) writeStruct(w *bytes.Buffer, id string) {
 		fmt.Fprintf(w, "\t%s %s `json:\"%s,omitempty\" aws:\"%s\"`\n", export(mn), g.goType(m.Target, true), jsonName, strings.Join(opts, ","))
 	}
 	w.WriteString("}\n\n")
+	if !g.restXML {
+		return
+	}
+	if v := s.Traits.str("xmlName"); v != "" {
+		fmt.Fprintf(w, "// XMLRootName is the xmlName of the %s shape: its element name as a\n// document root or an httpPayload.\nfunc (*%s) XMLRootName() string { return %q }\n\n", name, name, v)
+	}
+	if g.unwrapped[id] {
+		fmt.Fprintf(w, "// XMLUnwrapped reports that %s is serialized without a wrapping\n// root element (aws.customizations#s3UnwrappedXmlOutput).\nfunc (*%s) XMLUnwrapped() bool { return true }\n\n", name, name)
+	}
 }
 
 func sortedMembers(s *shape) []string {
