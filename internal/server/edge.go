@@ -17,6 +17,9 @@ import (
 	"github.com/hako-dev/hako/internal/protocol/awsjson"
 	"github.com/hako-dev/hako/internal/protocol/awsquery"
 	"github.com/hako-dev/hako/internal/protocol/reqinfo"
+	"github.com/hako-dev/hako/internal/protocol/restjson"
+	"github.com/hako-dev/hako/internal/protocol/restroute"
+	"github.com/hako-dev/hako/internal/protocol/restxml"
 	"github.com/hako-dev/hako/internal/protocol/sigv4"
 )
 
@@ -33,6 +36,12 @@ type binding struct {
 	// fixup adjusts a decoded query-protocol input from the request (optional).
 	fixup  func(r *http.Request, op string, in any)
 	health func() string
+	// router matches REST requests (restJson1, restXml services).
+	router *restroute.Router
+}
+
+func (b *binding) rest() bool {
+	return b.model.Protocol == model.RestJSON1 || b.model.Protocol == model.RestXML
 }
 
 // ServeHTTP is the edge: request id, limits, SigV4, routing, codecs.
@@ -68,7 +77,82 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveQuery(w, r, reqID, form, body)
 		return
 	}
+	if b := s.restBinding(r); b != nil {
+		s.serveREST(w, r, reqID, b, body)
+		return
+	}
 	writeGenericError(w, r, reqID, awserr.New("UnrecognizedService", "hako could not tell which AWS service this request is for; set X-Amz-Target, an Action parameter or a SigV4 credential scope.").WithStatus(400))
+}
+
+// restBinding finds the REST service of a request: the SigV4 credential
+// scope names it; unsigned requests go to the first REST service whose
+// routes match the path (services with catch-all routes, like S3, are
+// registered last).
+func (s *Server) restBinding(r *http.Request) *binding {
+	if sig, err := sigv4.Parse(r); err == nil && sig != nil {
+		if b := s.bySigning[sig.Service]; b != nil && b.rest() {
+			return b
+		}
+	}
+	for _, b := range s.restBindings {
+		if res := b.router.Route(r); res.Op != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, reqID string, b *binding, body []byte) {
+	svc := b.model
+	info := s.newInfo(r, reqID, svc.Protocol.String())
+	info.Service = svc.Name
+	writeErr := func(e *awserr.Error) {
+		if svc.Protocol == model.RestXML {
+			restxml.WriteError(w, svc, reqID, e)
+		} else {
+			restjson.WriteError(w, svc, reqID, e)
+		}
+	}
+	if e := s.authenticate(r, body, info); e != nil {
+		writeErr(e)
+		return
+	}
+	res := b.router.Route(r)
+	if res.Op == nil {
+		if len(res.Allow) > 0 {
+			w.Header().Set("Allow", strings.Join(res.Allow, ", "))
+			writeErr(awserr.New("MethodNotAllowed", "The specified method is not allowed against this resource.").WithStatus(http.StatusMethodNotAllowed))
+			return
+		}
+		writeErr(awserr.New("UnknownOperationException", "").WithStatus(http.StatusNotFound))
+		return
+	}
+	op := res.Op
+	info.Operation = op.Name
+	var in any
+	if op.NewInput != nil {
+		in = op.NewInput()
+		var err error
+		if svc.Protocol == model.RestXML {
+			err = restxml.Decode(r, body, res.Labels, in)
+		} else {
+			err = restjson.Decode(r, body, res.Labels, in)
+		}
+		if err != nil {
+			writeErr(awserr.As(err))
+			return
+		}
+	}
+	out, err := s.call(r.Context(), b, info, op.Name, in)
+	if err != nil {
+		writeErr(s.apiError(err, info))
+		return
+	}
+	if svc.Protocol == model.RestXML {
+		restxml.WriteResponse(w, svc, op, reqID, out)
+	} else {
+		restjson.WriteResponse(w, op, reqID, out)
+	}
 }
 
 // queryForm returns the parameters of a query-protocol request.

@@ -22,6 +22,7 @@ import (
 	"github.com/hako-dev/hako/internal/model"
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/model/stsapi"
+	"github.com/hako-dev/hako/internal/protocol/restroute"
 	"github.com/hako-dev/hako/internal/service/sqs"
 	"github.com/hako-dev/hako/internal/service/sts"
 	"github.com/hako-dev/hako/internal/store"
@@ -49,6 +50,8 @@ type Server struct {
 	byTarget  map[string]*binding
 	byAction  map[string]*binding
 	bySigning map[string]*binding
+	// restBindings are tried in order for REST requests without a SigV4 scope.
+	restBindings []*binding
 }
 
 // New opens the data directory and the store and builds the services.
@@ -133,6 +136,10 @@ func (s *Server) register(b *binding) {
 		}
 	}
 	s.bySigning[m.SigningName] = b
+	if b.rest() {
+		b.router = restroute.New(m)
+		s.restBindings = append(s.restBindings, b)
+	}
 }
 
 // sqsQueueURLFromPath lets query clients that post to the queue URL omit

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/hako-dev/hako/internal/config"
+	"github.com/hako-dev/hako/internal/model/lambdaapi"
+	"github.com/hako-dev/hako/internal/model/s3api"
+	"github.com/hako-dev/hako/internal/protocol/awserr"
+	"github.com/hako-dev/hako/internal/protocol/reqinfo"
+)
+
+// TestRESTRoutingOnOnePort registers stand-in restJson1 (Lambda) and
+// restXml (S3) services next to SQS and STS and drives them with the real
+// SDK clients: the edge routes by SigV4 scope and URI pattern, decodes
+// labels, query, headers and bodies, and encodes outputs and modelled errors.
+func TestRESTRoutingOnOnePort(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	srv, err := New(context.Background(), cfg, Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lambdaCalls []string
+	srv.register(&binding{
+		model: lambdaapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			lambdaCalls = append(lambdaCalls, op+":"+reqinfo.From(ctx).Account)
+			switch op {
+			case "GetFunction":
+				name := *in.(*lambdaapi.GetFunctionRequest).FunctionName
+				if name != "hello" {
+					return nil, awserr.New("ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:000000000000:function:"+name)
+				}
+				return &lambdaapi.GetFunctionResponse{Configuration: &lambdaapi.FunctionConfiguration{FunctionName: aws.String(name), Runtime: aws.String("provided.al2023")}}, nil
+			}
+			return nil, awserr.New("ServiceException", "not in this test").WithStatus(500)
+		},
+		health: func() string { return "running" },
+	})
+	srv.register(&binding{
+		model: s3api.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			switch op {
+			case "GetObject":
+				in := in.(*s3api.GetObjectRequest)
+				if *in.Key != "dir/a b.txt" {
+					return nil, awserr.New("NoSuchKey", "The specified key does not exist.").WithStatus(404)
+				}
+				return &s3api.GetObjectOutput{Body: []byte("content of " + *in.Bucket + "/" + *in.Key), ContentType: aws.String("text/plain")}, nil
+			}
+			return nil, awserr.New("NotImplemented", "not in this test").WithStatus(501)
+		},
+		health: func() string { return "running" },
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	awsCfg := aws.Config{
+		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String("http://" + l.Addr().String()), RetryMaxAttempts: 1,
+	}
+	ctx := context.Background()
+
+	lc := lambda.NewFromConfig(awsCfg)
+	fn, err := lc.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("hello")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(fn.Configuration.FunctionName) != "hello" || fn.Configuration.Runtime != lambdatypes.RuntimeProvidedal2023 {
+		t.Fatalf("GetFunction = %+v", fn.Configuration)
+	}
+	_, err = lc.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("nope")})
+	var rnf *lambdatypes.ResourceNotFoundException
+	if !errors.As(err, &rnf) {
+		t.Fatalf("GetFunction(nope) err = %v", err)
+	}
+	if len(lambdaCalls) != 2 || lambdaCalls[0] != "GetFunction:000000000000" {
+		t.Fatalf("lambda calls = %v", lambdaCalls)
+	}
+
+	sc := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true })
+	obj, err := sc.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("dir/a b.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	n, _ := obj.Body.Read(buf)
+	if string(buf[:n]) != "content of photos/dir/a b.txt" {
+		t.Fatalf("GetObject body = %q", buf[:n])
+	}
+	_, err = sc.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("missing")})
+	var nsk *s3types.NoSuchKey
+	if !errors.As(err, &nsk) {
+		t.Fatalf("GetObject(missing) err = %v", err)
+	}
+}
