@@ -255,7 +255,7 @@ func (s *Server) newInfo(r *http.Request, reqID, protocol string) *reqinfo.Info 
 	}
 	host := r.Host
 	if host == "" {
-		host = s.addr
+		host = "localhost"
 	}
 	return &reqinfo.Info{RequestID: reqID, Host: host, Scheme: scheme, Protocol: protocol}
 }

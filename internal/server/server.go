@@ -44,7 +44,6 @@ type Server struct {
 	store  *store.Store
 	sqs    *sqs.Service
 	http   *http.Server
-	addr   string
 
 	bindings  []*binding
 	byTarget  map[string]*binding
@@ -83,6 +82,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	s.store = st
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug)}
 	s.sqs, err = sqs.New(ctx, sqs.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "sqs")})
 	if err != nil {
 		st.Close()
@@ -164,8 +164,6 @@ func (s *Server) Handler() http.Handler { return s }
 
 // Serve accepts connections on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	s.addr = l.Addr().String()
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug)}
 	err := s.http.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
