@@ -151,7 +151,7 @@ func (s *Server) AWSConfig() aws.Config {
 		Credentials:      credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
 		BaseEndpoint:     aws.String(s.URL),
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Timeout: 60 * time.Second},
+		HTTPClient:       HTTPClient(60 * time.Second),
 	}
 }
 
@@ -188,4 +188,39 @@ func (s *Server) Query(t testing.TB, service, path string, form url.Values) (int
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, bytes.TrimSpace(b)
+}
+
+// HTTPClient is the HTTP client for SDK clients in tests and benchmarks:
+// keep-alive, a timeout, and a private copy of each request body for the
+// transport.
+//
+// The copy works around a race between aws-sdk-go-v2 (smithy-go v1.28.9)
+// and net/http: smithy-go closes the request body as soon as the response
+// headers arrive, and its closed body answers WriteTo with io.EOF; when the
+// server answered before the transport's write goroutine made its final
+// read of the body (a fast server on a busy machine), the transport closes
+// the connection under the response ("deserialization failed ... use of
+// closed network connection" on a 200). Not a hako bug.
+func HTTPClient(timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: timeout, Transport: bodyCopyTransport{tr}}
+}
+
+type bodyCopyTransport struct{ base http.RoundTripper }
+
+func (t bodyCopyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return t.base.RoundTrip(r)
+	}
+	b, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r2 := r.Clone(r.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(b))
+	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	r2.ContentLength = int64(len(b))
+	return t.base.RoundTrip(r2)
 }

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/hako-dev/hako/internal/hakotest"
 )
 
 // TestCrashRecovery kills a real hako process (SIGKILL) in the middle of a
@@ -460,44 +460,13 @@ func receiveOnce(t *testing.T, c *sqs.Client, url string, wait int32) []types.Me
 }
 
 func sqsClient(baseURL string) *sqs.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 16
 	return sqs.NewFromConfig(aws.Config{
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint:     aws.String(baseURL),
 		RetryMaxAttempts: 1, // a retried send could be enqueued twice
-		HTTPClient:       &http.Client{Timeout: 60 * time.Second, Transport: bodyCopyTransport{tr}},
+		HTTPClient:       hakotest.HTTPClient(60 * time.Second),
 	})
-}
-
-// bodyCopyTransport hands net/http a private copy of each request body.
-//
-// It works around a race between aws-sdk-go-v2 (smithy-go v1.28.9) and
-// net/http: smithy-go closes the request body as soon as client.Do returns
-// (the response headers have arrived), and its closed body then answers
-// WriteTo with an io.EOF error. When the server answered before the
-// transport's write goroutine made its final read of the body (a fast
-// server on a busy machine), that read fails, the transport closes the
-// connection, and reading the response body fails with "use of closed
-// network connection" (seen as "deserialization failed" on a 200). It is
-// not a hako bug.
-type bodyCopyTransport struct{ base http.RoundTripper }
-
-func (t bodyCopyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return t.base.RoundTrip(r)
-	}
-	b, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r2 := r.Clone(r.Context())
-	r2.Body = io.NopCloser(bytes.NewReader(b))
-	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	r2.ContentLength = int64(len(b))
-	return t.base.RoundTrip(r2)
 }
 
 func createQueue(t *testing.T, c *sqs.Client, name string, attrs map[string]string) string {
