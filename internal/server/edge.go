@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"strings"
 
@@ -399,6 +400,22 @@ func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"status": "running", "services": services})
 	default:
+		if strings.HasPrefix(r.URL.Path, "/_hako/debug/pprof/") {
+			// Profiles for operators and benchmarks: /_hako/debug/pprof/profile?seconds=10
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = strings.TrimPrefix(r.URL.Path, "/_hako")
+			switch name := strings.TrimPrefix(r2.URL.Path, "/debug/pprof/"); name {
+			case "profile":
+				pprof.Profile(w, r2)
+			case "trace":
+				pprof.Trace(w, r2)
+			case "":
+				pprof.Index(w, r2)
+			default:
+				pprof.Handler(name).ServeHTTP(w, r2)
+			}
+			return
+		}
 		http.NotFound(w, r)
 	}
 }

@@ -146,6 +146,10 @@ type Store struct {
 
 	rebindCache sync.Map // query string -> rewritten query (Postgres)
 	rebindCount atomic.Int64
+
+	// Prepared statements of the SQLite writer (pgx caches statements by
+	// itself).
+	wstmts stmtCache
 }
 
 // Open opens (creating if needed) the database described by o and starts
@@ -202,8 +206,8 @@ func (s *Store) openSQLite(ctx context.Context, o Options) error {
 	common := "_pragma=busy_timeout(5000)&_pragma=foreign_keys(0)&_pragma=temp_store(MEMORY)"
 	wdsn := name + "?" + common +
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(" + syncMode + ")" +
-		"&_pragma=cache_size(-65536)&_pragma=journal_size_limit(67108864)&_txlock=immediate"
-	rdsn := name + "?" + common + "&_pragma=cache_size(-16384)&_pragma=query_only(1)"
+		"&_pragma=cache_size(-16384)&_pragma=journal_size_limit(67108864)&_txlock=immediate"
+	rdsn := name + "?" + common + "&_pragma=cache_size(-4096)&_pragma=query_only(1)"
 
 	w, err := sql.Open("sqlite", wdsn)
 	if err != nil {
@@ -289,6 +293,7 @@ func (s *Store) Close() error {
 		close(s.queue)
 		s.mu.Unlock()
 		s.writers.Wait()
+		s.wstmts.close()
 		err := s.w.Close()
 		if s.r != s.w {
 			err = errors.Join(err, s.r.Close())

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"sync"
 )
 
 // Tx is the transaction handed to the functions given to Update and View.
@@ -29,13 +30,24 @@ func (t *Tx) ctx(ctx context.Context) context.Context {
 
 // Exec executes a statement that returns no rows.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx(ctx), t.s.Rebind(query), args...)
+	ctx = t.ctx(ctx)
+	if st := t.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, t.s.Rebind(query), args...)
 }
 
 // Query executes a statement that returns rows. Rows not closed by the
 // function are closed when it returns.
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := t.tx.QueryContext(t.ctx(ctx), t.s.Rebind(query), args...)
+	ctx = t.ctx(ctx)
+	var rows *sql.Rows
+	var err error
+	if st := t.prepared(ctx, query); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = t.tx.QueryContext(ctx, t.s.Rebind(query), args...)
+	}
 	if err == nil {
 		t.rows = append(t.rows, rows)
 	}
@@ -45,7 +57,11 @@ func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 // QueryRow executes a statement expected to return at most one row. The
 // returned *sql.Row must be scanned (Scan releases it).
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx(ctx), t.s.Rebind(query), args...)
+	ctx = t.ctx(ctx)
+	if st := t.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, t.s.Rebind(query), args...)
 }
 
 // Dialect reports which database the transaction runs on.
@@ -110,4 +126,78 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		f()
 	}
 	return nil
+}
+
+// prepared returns query as a statement of this transaction, prepared once
+// on the connection and reused (SQLite writer only: parsing is a tenth of a
+// small write's cost there; pgx caches prepared statements itself). nil
+// means "run it unprepared"; the query is then prepared by the writer
+// between two transactions, when the single writer connection is free.
+func (t *Tx) prepared(ctx context.Context, query string) *sql.Stmt {
+	if t.s.dialect != SQLite || !t.write {
+		return nil
+	}
+	st := t.s.wstmts.get(query)
+	if st == nil {
+		return nil
+	}
+	return t.tx.StmtContext(ctx, st)
+}
+
+// stmtCacheMax bounds the statements kept; queries are constant strings in
+// the code, so this only guards against generated SQL.
+const stmtCacheMax = 2048
+
+// stmtCache holds the prepared statements of the SQLite writer connection.
+type stmtCache struct {
+	m       sync.Map // query -> *sql.Stmt
+	mu      sync.Mutex
+	pending map[string]bool
+	n       int
+}
+
+// get returns the prepared statement of query, or nil after noting that
+// query should be prepared.
+func (c *stmtCache) get(query string) *sql.Stmt {
+	if v, ok := c.m.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	c.mu.Lock()
+	if c.n < stmtCacheMax {
+		if c.pending == nil {
+			c.pending = map[string]bool{}
+		}
+		c.pending[query] = true
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// flush prepares the pending queries on db; it must run while no
+// transaction holds the connection.
+func (c *stmtCache) flush(db *sql.DB) {
+	c.mu.Lock()
+	pending := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	for q := range pending {
+		if _, ok := c.m.Load(q); ok {
+			continue
+		}
+		st, err := db.Prepare(q)
+		if err != nil {
+			continue // the unprepared path reports the error
+		}
+		c.m.Store(q, st)
+		c.mu.Lock()
+		c.n++
+		c.mu.Unlock()
+	}
+}
+
+func (c *stmtCache) close() {
+	c.m.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 }

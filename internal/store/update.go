@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 )
 
@@ -61,26 +62,42 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 func (s *Store) writer() {
 	defer s.writers.Done()
 	batch := make([]*request, 0, s.maxBatch)
+	last := 0 // size of the previous batch
 	for {
 		req, ok := <-s.queue
 		if !ok {
 			return
 		}
 		batch = append(batch[:0], req)
-	drain:
-		for len(batch) < s.maxBatch {
-			select {
-			case req, ok := <-s.queue:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, req)
-			default:
-				break drain
-			}
+		s.drain(&batch)
+		if last > 1 && len(batch) < s.maxBatch {
+			// Writers are concurrent: give the goroutines that are about
+			// to enqueue one chance to join this commit. A lone writer
+			// (last <= 1) never waits.
+			runtime.Gosched()
+			s.drain(&batch)
 		}
+		last = len(batch)
 		s.runBatch(batch)
 		clear(batch)
+		if s.dialect == SQLite {
+			s.wstmts.flush(s.w)
+		}
+	}
+}
+
+// drain moves queued requests into batch without blocking.
+func (s *Store) drain(batch *[]*request) {
+	for len(*batch) < s.maxBatch {
+		select {
+		case req, ok := <-s.queue:
+			if !ok {
+				return
+			}
+			*batch = append(*batch, req)
+		default:
+			return
+		}
 	}
 }
 
