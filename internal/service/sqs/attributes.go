@@ -12,35 +12,29 @@ import (
 
 // Queue attribute names.
 const (
-	attrAll                     = "All"
-	attrDelaySeconds            = "DelaySeconds"
-	attrMaximumMessageSize      = "MaximumMessageSize"
-	attrMessageRetentionPeriod  = "MessageRetentionPeriod"
-	attrPolicy                  = "Policy"
-	attrReceiveWaitTime         = "ReceiveMessageWaitTimeSeconds"
-	attrVisibilityTimeout       = "VisibilityTimeout"
-	attrRedrivePolicy           = "RedrivePolicy"
-	attrRedriveAllowPolicy      = "RedriveAllowPolicy"
-	attrKmsMasterKeyID          = "KmsMasterKeyId"
-	attrKmsDataKeyReusePeriod   = "KmsDataKeyReusePeriodSeconds"
-	attrSqsManagedSseEnabled    = "SqsManagedSseEnabled"
-	attrFifoQueue               = "FifoQueue"
-	attrContentBasedDedup       = "ContentBasedDeduplication"
-	attrDeduplicationScope      = "DeduplicationScope"
-	attrFifoThroughputLimit     = "FifoThroughputLimit"
-	attrApproxMessages          = "ApproximateNumberOfMessages"
+	attrAll                      = "All"
+	attrDelaySeconds             = "DelaySeconds"
+	attrMaximumMessageSize       = "MaximumMessageSize"
+	attrMessageRetentionPeriod   = "MessageRetentionPeriod"
+	attrPolicy                   = "Policy"
+	attrReceiveWaitTime          = "ReceiveMessageWaitTimeSeconds"
+	attrVisibilityTimeout        = "VisibilityTimeout"
+	attrRedrivePolicy            = "RedrivePolicy"
+	attrRedriveAllowPolicy       = "RedriveAllowPolicy"
+	attrKmsMasterKeyID           = "KmsMasterKeyId"
+	attrKmsDataKeyReusePeriod    = "KmsDataKeyReusePeriodSeconds"
+	attrSqsManagedSseEnabled     = "SqsManagedSseEnabled"
+	attrFifoQueue                = "FifoQueue"
+	attrContentBasedDedup        = "ContentBasedDeduplication"
+	attrDeduplicationScope       = "DeduplicationScope"
+	attrFifoThroughputLimit      = "FifoThroughputLimit"
+	attrApproxMessages           = "ApproximateNumberOfMessages"
 	attrApproxMessagesNotVisible = "ApproximateNumberOfMessagesNotVisible"
-	attrApproxMessagesDelayed   = "ApproximateNumberOfMessagesDelayed"
-	attrCreatedTimestamp        = "CreatedTimestamp"
-	attrLastModifiedTimestamp   = "LastModifiedTimestamp"
-	attrQueueArn                = "QueueArn"
+	attrApproxMessagesDelayed    = "ApproximateNumberOfMessagesDelayed"
+	attrCreatedTimestamp         = "CreatedTimestamp"
+	attrLastModifiedTimestamp    = "LastModifiedTimestamp"
+	attrQueueArn                 = "QueueArn"
 )
-
-// readOnlyAttrs are reported by GetQueueAttributes but cannot be set.
-var readOnlyAttrs = map[string]bool{
-	attrApproxMessages: true, attrApproxMessagesNotVisible: true, attrApproxMessagesDelayed: true,
-	attrCreatedTimestamp: true, attrLastModifiedTimestamp: true, attrQueueArn: true,
-}
 
 // intRange is the valid range of a numeric attribute.
 type intRange struct{ min, max int }
@@ -116,7 +110,7 @@ func parseAttrSet(raw map[string]string) attrSet {
 // SetQueueAttributes request and returns base updated with them. base is
 // not modified. Checks that involve other queues (the dead-letter target)
 // are made by the caller.
-func applyAttrs(base map[string]string, in map[string]string, fifo, creating bool) (map[string]string, error) {
+func applyAttrs(base map[string]string, in map[string]string, fifo bool) (map[string]string, error) {
 	out := maps.Clone(base)
 	names := slices.Sorted(maps.Keys(in))
 	for _, name := range names {

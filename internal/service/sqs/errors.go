@@ -1,12 +1,14 @@
 package sqs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/protocol/awserr"
+	"github.com/hako-dev/hako/internal/protocol/reqinfo"
 )
 
 // errKind is a class of domain error. The service code raises errors of a
@@ -161,3 +163,15 @@ func isKind(err error, kind errKind) bool {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// wireError is toAPI for a request: it words QueueDoesNotExist the way
+// SQS does for query-protocol clients.
+func wireError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if isKind(err, errQueueDoesNotExist) && reqinfo.From(ctx).Protocol == "awsQuery" {
+		err = errorf(errQueueDoesNotExist, "The specified queue does not exist for this wsdl version.")
+	}
+	return toAPI(err)
+}

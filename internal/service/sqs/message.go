@@ -148,12 +148,12 @@ func encodeMessageAttributes(attrs map[string]sqsapi.MessageAttributeValue) ([]b
 		if len(dt) > 256 {
 			return nil, 0, invalidParam("Message (user) attribute type must be shorter than 256 bytes.")
 		}
+		if len(v.StringListValues) > 0 || len(v.BinaryListValues) > 0 {
+			return nil, 0, invalidParam("Message attribute list values in SendMessage operation are not supported.")
+		}
 		base, _, _ := strings.Cut(dt, ".")
 		if base != "String" && base != "Number" && base != "Binary" {
 			return nil, 0, invalidParam("The type of message (user) attribute '%s' is invalid. You must use only the following supported type prefixes: Binary, Number, String.", name)
-		}
-		if len(v.StringListValues) > 0 || len(v.BinaryListValues) > 0 {
-			return nil, 0, invalidParam("Message attribute list values in SendMessage operation are not supported.")
 		}
 		if v.StringValue == nil && v.BinaryValue == nil {
 			return nil, 0, invalidParam("The message (user) attribute '%s' must contain a non-empty message attribute value.", name)

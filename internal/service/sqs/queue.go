@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/url"
 	"strings"
 	"sync"
@@ -145,15 +146,15 @@ func looksLikeRegion(s string) bool {
 
 // registry is the queue cache.
 type registry struct {
-	mu     sync.RWMutex
-	byKey  map[queueKey]*queue
-	byID   map[int64]*queue
-	byARN  map[string]*queue
-	loaded atomic.Bool
+	mu      sync.RWMutex
+	byKey   map[queueKey]*queue
+	byID    map[int64]*queue
+	byARN   map[string]*queue
+	deleted map[int64]bool // ids of queues deleted while this process ran
 }
 
 func newRegistry() *registry {
-	return &registry{byKey: map[queueKey]*queue{}, byID: map[int64]*queue{}, byARN: map[string]*queue{}}
+	return &registry{byKey: map[queueKey]*queue{}, byID: map[int64]*queue{}, byARN: map[string]*queue{}, deleted: map[int64]bool{}}
 }
 
 func (r *registry) get(k queueKey) *queue {
@@ -172,6 +173,10 @@ func (r *registry) getARN(arn string) *queue {
 
 func (r *registry) put(q *queue) {
 	r.mu.Lock()
+	if r.deleted[q.id] {
+		r.mu.Unlock()
+		return
+	}
 	if old := r.byKey[q.key]; old != nil && old != q {
 		delete(r.byID, old.id)
 	}
@@ -183,6 +188,7 @@ func (r *registry) put(q *queue) {
 
 func (r *registry) remove(q *queue) {
 	r.mu.Lock()
+	r.deleted[q.id] = true
 	if r.byKey[q.key] == q {
 		delete(r.byKey, q.key)
 		delete(r.byARN, q.arn)
@@ -204,11 +210,11 @@ func (r *registry) all() []*queue {
 
 // queueRow is a row of sqs_queues.
 type queueRow struct {
-	id                                     int64
-	account, region, name                  string
-	fifo                                   bool
-	attrs, tags                            string
-	created, modified, purgedAt, purgeSeq  int64
+	id                                    int64
+	account, region, name                 string
+	fifo                                  bool
+	attrs, tags                           string
+	created, modified, purgedAt, purgeSeq int64
 }
 
 const queueCols = "id, account, region, name, fifo, attrs, tags, created_at, modified_at, purged_at, purge_seq"
@@ -278,6 +284,9 @@ func (s *Service) lookup(ctx context.Context, k queueKey) (*queue, error) {
 	s.reg.mu.Lock()
 	if cur := s.reg.byKey[k]; cur != nil && cur.id == q.id && !cur.deleted.Load() {
 		q = cur
+	} else if s.reg.deleted[q.id] {
+		s.reg.mu.Unlock()
+		return nil, errNoQueue()
 	} else {
 		s.reg.byKey[k] = q
 		s.reg.byID[q.id] = q
@@ -294,6 +303,9 @@ func (s *Service) queueByURL(ctx context.Context, u *string) (*queue, error) {
 	}
 	k, ok := parseQueueURL(ctx, *u)
 	if !ok {
+		if strings.Contains(*u, "://") {
+			return nil, errorf(errInvalidAddress, "The address %s is not valid for this endpoint.", *u)
+		}
 		return nil, errNoQueue()
 	}
 	return s.lookup(ctx, k)
@@ -306,6 +318,61 @@ func (s *Service) queueByARN(ctx context.Context, arn string) (*queue, error) {
 		return nil, errNoQueue()
 	}
 	return s.lookup(ctx, k)
+}
+
+// refreshQueues brings the cache in line with the database, for changes
+// made by other nodes sharing it: new and changed queues are (re)loaded,
+// vanished ones dropped.
+func (s *Service) refreshQueues(ctx context.Context) error {
+	known := s.reg.all() // only these may be found gone: later ones may postdate the snapshot
+	var rows []queueRow
+	err := s.st.View(ctx, func(tx *store.Tx) error {
+		rs, err := tx.Query(ctx, "SELECT "+queueCols+" FROM sqs_queues")
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			r, err := scanQueue(rs)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, r)
+		}
+		return rs.Err()
+	})
+	if err != nil {
+		return err
+	}
+	live := map[int64]bool{}
+	for _, r := range rows {
+		live[r.id] = true
+		s.reg.mu.RLock()
+		q := s.reg.byID[r.id]
+		s.reg.mu.RUnlock()
+		if q == nil {
+			if nq, err := queueFromRow(r); err == nil {
+				s.reg.put(nq)
+			}
+			continue
+		}
+		m, err := metaFromRow(r)
+		if err != nil {
+			continue
+		}
+		q.metaMu.Lock()
+		if cur := q.m(); m.modified != cur.modified || m.purgeSeq != cur.purgeSeq || !maps.Equal(m.tags, cur.tags) {
+			q.meta.Store(m)
+		}
+		q.metaMu.Unlock()
+	}
+	for _, q := range known {
+		if !live[q.id] {
+			q.deleted.Store(true)
+			s.reg.remove(q)
+			q.waiters.broadcast()
+		}
+	}
+	return nil
 }
 
 // loadQueues fills the cache from the database.

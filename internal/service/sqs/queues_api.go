@@ -92,7 +92,7 @@ func marshalJSON(v any) string {
 // whose attributes equal the requested ones.
 func (s *Service) CreateQueue(ctx context.Context, in *sqsapi.CreateQueueRequest) (*sqsapi.CreateQueueResult, error) {
 	out, err := s.createQueue(ctx, in)
-	return out, toAPI(err)
+	return out, wireError(ctx, err)
 }
 
 func (s *Service) createQueue(ctx context.Context, in *sqsapi.CreateQueueRequest) (*sqsapi.CreateQueueResult, error) {
@@ -113,7 +113,7 @@ func (s *Service) createQueue(ctx context.Context, in *sqsapi.CreateQueueRequest
 	}
 	ri := reqinfo.From(ctx)
 	k := queueKey{ri.Account, ri.Region, name}
-	attrs, err := applyAttrs(defaultAttrs(fifo), in.Attributes, fifo, true)
+	attrs, err := applyAttrs(defaultAttrs(fifo), in.Attributes, fifo)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +222,7 @@ func (s *Service) checkRedrive(ctx context.Context, srcARN string, srcFifo bool,
 
 // DeleteQueue deletes a queue and its messages.
 func (s *Service) DeleteQueue(ctx context.Context, in *sqsapi.DeleteQueueRequest) error {
-	return toAPI(s.deleteQueue(ctx, in))
+	return wireError(ctx, s.deleteQueue(ctx, in))
 }
 
 func (s *Service) deleteQueue(ctx context.Context, in *sqsapi.DeleteQueueRequest) error {
@@ -272,7 +272,7 @@ func (s *Service) background(f func(ctx context.Context)) {
 func (s *Service) GetQueueUrl(ctx context.Context, in *sqsapi.GetQueueUrlRequest) (*sqsapi.GetQueueUrlResult, error) {
 	name := deref(in.QueueName)
 	if name == "" {
-		return nil, toAPI(invalidParam("Value for parameter QueueName is invalid. Reason: Must specify a queue name."))
+		return nil, wireError(ctx, invalidParam("Value for parameter QueueName is invalid. Reason: Must specify a queue name."))
 	}
 	ri := reqinfo.From(ctx)
 	k := queueKey{ri.Account, ri.Region, name}
@@ -281,7 +281,7 @@ func (s *Service) GetQueueUrl(ctx context.Context, in *sqsapi.GetQueueUrlRequest
 	}
 	q, err := s.lookup(ctx, k)
 	if err != nil {
-		return nil, toAPI(err)
+		return nil, wireError(ctx, err)
 	}
 	return &sqsapi.GetQueueUrlResult{QueueUrl: ptr(q.url(ctx))}, nil
 }
@@ -312,7 +312,7 @@ func maxResults(p *int32, hi int) (int, error) {
 // ListQueues lists the queues of the caller's account and region.
 func (s *Service) ListQueues(ctx context.Context, in *sqsapi.ListQueuesRequest) (*sqsapi.ListQueuesResult, error) {
 	out, err := s.listQueues(ctx, in)
-	return out, toAPI(err)
+	return out, wireError(ctx, err)
 }
 
 func (s *Service) listQueues(ctx context.Context, in *sqsapi.ListQueuesRequest) (*sqsapi.ListQueuesResult, error) {
@@ -374,7 +374,7 @@ func (s *Service) listQueues(ctx context.Context, in *sqsapi.ListQueuesRequest) 
 // GetQueueAttributes returns the requested attributes of a queue.
 func (s *Service) GetQueueAttributes(ctx context.Context, in *sqsapi.GetQueueAttributesRequest) (*sqsapi.GetQueueAttributesResult, error) {
 	out, err := s.getQueueAttributes(ctx, in)
-	return out, toAPI(err)
+	return out, wireError(ctx, err)
 }
 
 func (s *Service) getQueueAttributes(ctx context.Context, in *sqsapi.GetQueueAttributesRequest) (*sqsapi.GetQueueAttributesResult, error) {
@@ -498,7 +498,7 @@ func (s *Service) updateMeta(ctx context.Context, q *queue, change func(m *queue
 
 // SetQueueAttributes changes the attributes of a queue.
 func (s *Service) SetQueueAttributes(ctx context.Context, in *sqsapi.SetQueueAttributesRequest) error {
-	return toAPI(s.setQueueAttributes(ctx, in))
+	return wireError(ctx, s.setQueueAttributes(ctx, in))
 }
 
 func (s *Service) setQueueAttributes(ctx context.Context, in *sqsapi.SetQueueAttributesRequest) error {
@@ -510,7 +510,7 @@ func (s *Service) setQueueAttributes(ctx context.Context, in *sqsapi.SetQueueAtt
 		return missingParam("Attribute.Name")
 	}
 	return s.updateMeta(ctx, q, func(m *queueMeta) error {
-		raw, err := applyAttrs(m.attrs.raw, in.Attributes, q.fifo, false)
+		raw, err := applyAttrs(m.attrs.raw, in.Attributes, q.fifo)
 		if err != nil {
 			return err
 		}
@@ -531,7 +531,7 @@ func (s *Service) setQueueAttributes(ctx context.Context, in *sqsapi.SetQueueAtt
 // Readers stop seeing them at once (they are above the purge mark); the
 // rows are removed in the background.
 func (s *Service) PurgeQueue(ctx context.Context, in *sqsapi.PurgeQueueRequest) error {
-	return toAPI(s.purgeQueue(ctx, in))
+	return wireError(ctx, s.purgeQueue(ctx, in))
 }
 
 func (s *Service) purgeQueue(ctx context.Context, in *sqsapi.PurgeQueueRequest) error {
@@ -560,7 +560,7 @@ func (s *Service) purgeQueue(ctx context.Context, in *sqsapi.PurgeQueueRequest) 
 
 // TagQueue adds or replaces tags of a queue.
 func (s *Service) TagQueue(ctx context.Context, in *sqsapi.TagQueueRequest) error {
-	return toAPI(s.tagQueue(ctx, in))
+	return wireError(ctx, s.tagQueue(ctx, in))
 }
 
 func (s *Service) tagQueue(ctx context.Context, in *sqsapi.TagQueueRequest) error {
@@ -584,7 +584,7 @@ func (s *Service) tagQueue(ctx context.Context, in *sqsapi.TagQueueRequest) erro
 
 // UntagQueue removes tags from a queue.
 func (s *Service) UntagQueue(ctx context.Context, in *sqsapi.UntagQueueRequest) error {
-	return toAPI(s.untagQueue(ctx, in))
+	return wireError(ctx, s.untagQueue(ctx, in))
 }
 
 func (s *Service) untagQueue(ctx context.Context, in *sqsapi.UntagQueueRequest) error {
@@ -609,7 +609,7 @@ func (s *Service) untagQueue(ctx context.Context, in *sqsapi.UntagQueueRequest) 
 func (s *Service) ListQueueTags(ctx context.Context, in *sqsapi.ListQueueTagsRequest) (*sqsapi.ListQueueTagsResult, error) {
 	q, err := s.queueByURL(ctx, in.QueueUrl)
 	if err != nil {
-		return nil, toAPI(err)
+		return nil, wireError(ctx, err)
 	}
 	out := &sqsapi.ListQueueTagsResult{}
 	if t := q.m().tags; len(t) > 0 {
@@ -690,7 +690,7 @@ func statementSid(raw json.RawMessage) string {
 
 // AddPermission adds a statement labelled Label to the queue policy.
 func (s *Service) AddPermission(ctx context.Context, in *sqsapi.AddPermissionRequest) error {
-	return toAPI(s.addPermission(ctx, in))
+	return wireError(ctx, s.addPermission(ctx, in))
 }
 
 func (s *Service) addPermission(ctx context.Context, in *sqsapi.AddPermissionRequest) error {
@@ -780,7 +780,7 @@ func oneOrMany(v []string) any {
 
 // RemovePermission removes the statement labelled Label from the policy.
 func (s *Service) RemovePermission(ctx context.Context, in *sqsapi.RemovePermissionRequest) error {
-	return toAPI(s.removePermission(ctx, in))
+	return wireError(ctx, s.removePermission(ctx, in))
 }
 
 func (s *Service) removePermission(ctx context.Context, in *sqsapi.RemovePermissionRequest) error {
@@ -825,7 +825,7 @@ func (s *Service) removePermission(ctx context.Context, in *sqsapi.RemovePermiss
 // the queue.
 func (s *Service) ListDeadLetterSourceQueues(ctx context.Context, in *sqsapi.ListDeadLetterSourceQueuesRequest) (*sqsapi.ListDeadLetterSourceQueuesResult, error) {
 	out, err := s.listDeadLetterSourceQueues(ctx, in)
-	return out, toAPI(err)
+	return out, wireError(ctx, err)
 }
 
 func (s *Service) listDeadLetterSourceQueues(ctx context.Context, in *sqsapi.ListDeadLetterSourceQueuesRequest) (*sqsapi.ListDeadLetterSourceQueuesResult, error) {

@@ -22,7 +22,12 @@ const (
 	receiptLen     = 1 + 8 + 8 + 8 + 4
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+var (
+	castagnoli = crc32.MakeTable(crc32.Castagnoli)
+	// Strict decoding rejects non-zero padding bits, so that every handle
+	// has exactly one spelling.
+	receiptEncoding = base64.RawURLEncoding.Strict()
+)
 
 func (r receipt) String() string {
 	var b [receiptLen]byte
@@ -41,7 +46,7 @@ func parseReceipt(s string) (receipt, bool) {
 		return receipt{}, false
 	}
 	var b [receiptLen]byte
-	n, err := base64.RawURLEncoding.Decode(b[:], []byte(s))
+	n, err := receiptEncoding.Decode(b[:], []byte(s))
 	if err != nil || n != receiptLen || b[0] != receiptVersion {
 		return receipt{}, false
 	}

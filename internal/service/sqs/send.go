@@ -3,9 +3,12 @@ package sqs
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/protocol/reqinfo"
@@ -34,15 +37,13 @@ type outMsg struct {
 
 // sendParams are the members of a SendMessage request or batch entry.
 type sendParams struct {
-	body        *string
-	delay       *int32
-	attrs       map[string]sqsapi.MessageAttributeValue
-	sysAttrs    map[string]sqsapi.MessageSystemAttributeValue
-	group       *string
-	dedup       *string
-	bodyParam   string // the parameter name reported when the body is missing
-	groupParam  string
-	skipFifoReq bool // FIFO group/dedup presence was checked for the whole batch
+	body      *string
+	delay     *int32
+	attrs     map[string]sqsapi.MessageAttributeValue
+	sysAttrs  map[string]sqsapi.MessageSystemAttributeValue
+	group     *string
+	dedup     *string
+	bodyParam string // the parameter name reported when the body is missing
 }
 
 // prepare validates one message for q.
@@ -100,7 +101,7 @@ func (s *Service) prepare(ctx context.Context, q *queue, a *attrSet, p sendParam
 		}
 		m.dedupKey = m.dedupID
 		if a.groupScope {
-			m.dedupKey = m.groupID + "\x00" + m.dedupID
+			m.dedupKey = m.groupID + " " + m.dedupID // ' ' occurs in neither
 		}
 	} else {
 		if p.dedup != nil {
@@ -147,14 +148,31 @@ func nullString(s string) any {
 	return s
 }
 
-const insertMessageSQL = `INSERT INTO sqs_messages (queue_id, seq, message_id, body, attrs, trace_header, dlq_source, group_id, dedup_id,
-	sender, sent_at, visible_at, receive_count, first_receive, received_at, receipt)
-	VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, 0, 0, 0, 0) ON CONFLICT (queue_id, seq) DO NOTHING`
+const (
+	insertMessageHead = `INSERT INTO sqs_messages (queue_id, seq, message_id, body, attrs, trace_header, dlq_source, group_id, dedup_id,
+	sender, sent_at, visible_at, receive_count, first_receive, received_at, receipt) VALUES `
+	insertMessageRow  = "(?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, 0, 0, 0, 0)"
+	insertMessageTail = " ON CONFLICT (queue_id, seq) DO NOTHING"
+)
 
-// insertMessages stores msgs in q inside tx. FIFO messages whose
-// deduplication ID was seen in the last five minutes are not stored; they
-// take the message ID and sequence number of the original.
+// insertRowsSQL[n] inserts n messages in one statement.
+var insertRowsSQL = func() [11]string {
+	var qs [11]string
+	for n := 1; n <= 10; n++ {
+		rows := make([]string, n)
+		for i := range rows {
+			rows[i] = insertMessageRow
+		}
+		qs[n] = insertMessageHead + strings.Join(rows, ", ") + insertMessageTail
+	}
+	return qs
+}()
+
+// insertMessages stores msgs in q inside tx, in one statement. FIFO
+// messages whose deduplication ID was seen in the last five minutes are
+// not stored; they take the message ID and sequence number of the original.
 func (s *Service) insertMessages(ctx context.Context, tx *store.Tx, q *queue, msgs []*outMsg, now int64) error {
+	rows := make([]*outMsg, 0, len(msgs))
 	for _, m := range msgs {
 		m.messageID = newUUID()
 		m.visibleAt = now + m.delayMs
@@ -167,8 +185,33 @@ func (s *Service) insertMessages(ctx context.Context, tx *store.Tx, q *queue, ms
 				continue
 			}
 		}
-		for {
-			res, err := tx.Exec(ctx, insertMessageSQL, q.id, m.seq, m.messageID, m.body, nullBytes(m.attrs), nullString(m.sys.traceHeader),
+		rows = append(rows, m)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 11*len(rows))
+	for _, m := range rows {
+		args = append(args, q.id, m.seq, m.messageID, m.body, nullBytes(m.attrs), nullString(m.sys.traceHeader),
+			nullString(m.groupID), nullString(m.dedupID), m.sender, now, m.visibleAt)
+	}
+	res, err := tx.Exec(ctx, insertRowsSQL[len(rows)], args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == int64(len(rows)) {
+		return err
+	}
+	// Another node took some of these seqs: store those rows anew.
+	for _, m := range rows {
+		var id string
+		err := tx.QueryRow(ctx, "SELECT message_id FROM sqs_messages WHERE queue_id = ? AND seq = ?", q.id, m.seq).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		for id != m.messageID {
+			m.seq = s.seq.next(now, 1)
+			res, err := tx.Exec(ctx, insertRowsSQL[1], q.id, m.seq, m.messageID, m.body, nullBytes(m.attrs), nullString(m.sys.traceHeader),
 				nullString(m.groupID), nullString(m.dedupID), m.sender, now, m.visibleAt)
 			if err != nil {
 				return err
@@ -176,10 +219,8 @@ func (s *Service) insertMessages(ctx context.Context, tx *store.Tx, q *queue, ms
 			if n, err := res.RowsAffected(); err != nil {
 				return err
 			} else if n == 1 {
-				break
+				id = m.messageID
 			}
-			// Another node took this seq: take a new one.
-			m.seq = s.seq.next(now, 1)
 		}
 	}
 	return nil
@@ -227,7 +268,7 @@ func seqString(seq int64) string { return fmt.Sprintf("%020d", seq) }
 // SendMessage delivers a message to a queue.
 func (s *Service) SendMessage(ctx context.Context, in *sqsapi.SendMessageRequest) (*sqsapi.SendMessageResult, error) {
 	out, err := s.sendMessage(ctx, in)
-	return out, toAPI(err)
+	return out, wireError(ctx, err)
 }
 
 func (s *Service) sendMessage(ctx context.Context, in *sqsapi.SendMessageRequest) (*sqsapi.SendMessageResult, error) {
@@ -309,7 +350,7 @@ func checkBatch(shape string, ids []*string) error {
 // SendMessageBatch delivers up to ten messages to a queue.
 func (s *Service) SendMessageBatch(ctx context.Context, in *sqsapi.SendMessageBatchRequest) (*sqsapi.SendMessageBatchResult, error) {
 	out, err := s.sendMessageBatch(ctx, in)
-	return out, toAPI(err)
+	return out, wireError(ctx, err)
 }
 
 func (s *Service) sendMessageBatch(ctx context.Context, in *sqsapi.SendMessageBatchRequest) (*sqsapi.SendMessageBatchResult, error) {

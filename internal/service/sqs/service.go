@@ -176,6 +176,9 @@ const sweepChunk = 1000
 // retention period or purged, the messages of deleted queues, expired
 // deduplication entries and receive attempts.
 func (s *Service) sweep(ctx context.Context) error {
+	if err := s.refreshQueues(ctx); err != nil {
+		return err
+	}
 	now := s.nowMs()
 	for _, q := range s.reg.all() {
 		m := q.m()

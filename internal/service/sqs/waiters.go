@@ -215,16 +215,5 @@ func (s *scheduler) run(ctx context.Context) {
 // timer (a fake clock advanced concurrently): the timer is re-armed
 // until it was computed from the time it was armed at.
 func newTimerAt(clk clock.Clock, ms int64) clock.Timer {
-	for {
-		before := clk.Now()
-		d := time.UnixMilli(ms).Sub(before)
-		if d < 0 {
-			d = 0
-		}
-		t := clk.NewTimer(d)
-		if clk.Now().Equal(before) {
-			return t
-		}
-		t.Stop()
-	}
+	return clock.TimerAt(clk, time.UnixMilli(ms))
 }
