@@ -360,7 +360,7 @@ func (s *Service) refreshQueues(ctx context.Context) error {
 			continue
 		}
 		q.metaMu.Lock()
-		if cur := q.m(); m.modified != cur.modified || m.purgeSeq != cur.purgeSeq || !maps.Equal(m.tags, cur.tags) {
+		if cur := q.m(); m.modified != cur.modified || m.purgeSeq != cur.purgeSeq || !maps.Equal(m.tags, cur.tags) || !maps.Equal(m.attrs.raw, cur.attrs.raw) {
 			q.meta.Store(m)
 		}
 		q.metaMu.Unlock()
