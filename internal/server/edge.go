@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/pprof"
 	"net/url"
@@ -350,7 +351,9 @@ func (s *Server) call(ctx context.Context, b *binding, info *reqinfo.Info, op st
 		v.Validate(&val)
 		if len(val.Violations) > 0 {
 			if b.validation != nil {
-				return nil, b.validation(op, val.Violations)
+				if err := b.validation(op, val.Violations); err != nil {
+					return nil, err
+				}
 			}
 			return nil, defaultValidation(val.Violations)
 		}
@@ -362,7 +365,11 @@ func (s *Server) call(ctx context.Context, b *binding, info *reqinfo.Info, op st
 func (s *Server) apiError(err error, info *reqinfo.Info) *awserr.Error {
 	e := awserr.As(err)
 	if e.Code == "InternalFailure" {
-		s.logger.Error("internal error", "service", info.Service, "operation", info.Operation, "request_id", info.RequestID, "err", err)
+		level := slog.LevelError
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			level = slog.LevelDebug // the client went away
+		}
+		s.logger.Log(context.Background(), level, "internal error", "service", info.Service, "operation", info.Operation, "request_id", info.RequestID, "err", err)
 	}
 	return e
 }

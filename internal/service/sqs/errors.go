@@ -125,8 +125,8 @@ func toAPI(err error) error {
 	}
 	var se *sqsError
 	if !errors.As(err, &se) {
-		e := wireErrors[errInternal]
-		return &awserr.Error{Code: e.code, Message: e.msg, Status: e.status, Server: true}
+		// Not a domain error: the edge logs it and answers InternalFailure.
+		return err
 	}
 	w := wireErrors[se.kind]
 	msg := se.msg
@@ -146,7 +146,7 @@ func toAPI(err error) error {
 // batchFailure converts a per-entry error into a batch result entry, with
 // the code SQS reports there (the query code of modelled errors).
 func batchFailure(id string, err error) sqsapi.BatchResultErrorEntry {
-	ae := toAPI(err).(*awserr.Error)
+	ae := awserr.As(toAPI(err))
 	code := ae.Code
 	sender := !ae.Server
 	if info, ok := sqsapi.Service.Errors[code]; ok {
