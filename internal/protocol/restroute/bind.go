@@ -1,6 +1,7 @@
 package restroute
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -525,3 +526,35 @@ func FormatFloat(f float64, bits int) string {
 // SetScalar parses s into v: a string, bool, integer, float, blob (base64),
 // timestamp (any wire format) or any, or a pointer to one.
 func SetScalar(v reflect.Value, s string) error { return setScalar(v, s, "") }
+
+// BodyLayout says where the body of a REST input of type t goes: its
+// fields, the index among them of the httpPayload member (-1 if none) and
+// whether any member is bound to the body document.
+func BodyLayout(t reflect.Type) (fields []Field, payload int, hasBody bool) {
+	fields = Fields(t)
+	payload = -1
+	for i, f := range fields {
+		switch f.Loc {
+		case Payload:
+			payload = i
+		case Body:
+			hasBody = true
+		}
+	}
+	return fields, payload, hasBody
+}
+
+// SetRawPayload stores body in a blob or string payload member and reports
+// whether fv was one (structures are decoded by the protocol's codec).
+func SetRawPayload(fv reflect.Value, body []byte) bool {
+	switch {
+	case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Uint8:
+		fv.SetBytes(bytes.Clone(body))
+		return true
+	case fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.String:
+		s := string(body)
+		fv.Set(reflect.ValueOf(&s).Convert(fv.Type()))
+		return true
+	}
+	return false
+}

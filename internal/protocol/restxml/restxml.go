@@ -50,17 +50,7 @@ func Decode(r *http.Request, body []byte, labels map[string]string, in any) erro
 		return nil
 	}
 	v = v.Elem()
-	fields := restroute.Fields(v.Type())
-	payload := -1
-	hasBody := false
-	for i, f := range fields {
-		switch f.Loc {
-		case restroute.Payload:
-			payload = i
-		case restroute.Body:
-			hasBody = true
-		}
-	}
+	fields, payload, hasBody := restroute.BodyLayout(v.Type())
 	switch {
 	case payload >= 0:
 		if err := decodePayload(v.Field(fields[payload].Index), body); err != nil {
@@ -89,17 +79,10 @@ func Decode(r *http.Request, body []byte, labels map[string]string, in any) erro
 }
 
 func decodePayload(fv reflect.Value, body []byte) error {
-	if len(body) == 0 {
+	if len(body) == 0 || restroute.SetRawPayload(fv, body) {
 		return nil
 	}
 	switch {
-	case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Uint8:
-		fv.SetBytes(bytes.Clone(body))
-		return nil
-	case fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.String:
-		s := string(body)
-		fv.Set(reflect.ValueOf(&s).Convert(fv.Type()))
-		return nil
 	case fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Struct:
 		root, err := Parse(body)
 		if err != nil {
