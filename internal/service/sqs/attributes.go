@@ -41,7 +41,7 @@ type intRange struct{ min, max int }
 
 var intAttrs = map[string]intRange{
 	attrDelaySeconds:           {0, 900},
-	attrMaximumMessageSize:     {1024, 262144},
+	attrMaximumMessageSize:     {1024, 1048576},
 	attrMessageRetentionPeriod: {60, 1209600},
 	attrReceiveWaitTime:        {0, 20},
 	attrVisibilityTimeout:      {0, 43200},
@@ -53,7 +53,7 @@ var intAttrs = map[string]intRange{
 func defaultAttrs(fifo bool) map[string]string {
 	m := map[string]string{
 		attrDelaySeconds:           "0",
-		attrMaximumMessageSize:     "262144",
+		attrMaximumMessageSize:     "1048576",
 		attrMessageRetentionPeriod: "345600",
 		attrReceiveWaitTime:        "0",
 		attrVisibilityTimeout:      "30",
@@ -91,7 +91,7 @@ func parseAttrSet(raw map[string]string) attrSet {
 		return def
 	}
 	a.delay = num(attrDelaySeconds, 0)
-	a.maxSize = num(attrMaximumMessageSize, 262144)
+	a.maxSize = num(attrMaximumMessageSize, 1048576)
 	a.retention = num(attrMessageRetentionPeriod, 345600)
 	a.wait = num(attrReceiveWaitTime, 0)
 	a.visibility = num(attrVisibilityTimeout, 30)

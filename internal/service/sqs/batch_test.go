@@ -87,9 +87,9 @@ func TestBatchRequestErrors(t *testing.T) {
 	bad[0].Id = aws.String(strings.Repeat("a", 81))
 	wantErr(t, send(bad), "AWS.SimpleQueueService.InvalidBatchEntryId", "")
 	long := sendEntries(2)
-	long[0].MessageBody = aws.String(strings.Repeat("a", 131072))
-	long[1].MessageBody = aws.String(strings.Repeat("b", 131073))
-	wantErr(t, send(long), "AWS.SimpleQueueService.BatchRequestTooLong", "Batch requests cannot be longer than 262144 bytes. You have sent 262145 bytes.")
+	long[0].MessageBody = aws.String(strings.Repeat("a", 524288))
+	long[1].MessageBody = aws.String(strings.Repeat("b", 524289))
+	wantErr(t, send(long), "AWS.SimpleQueueService.BatchRequestTooLong", "Batch requests cannot be longer than 1048576 bytes. You have sent 1048577 bytes.")
 
 	_, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: url, Entries: []types.DeleteMessageBatchRequestEntry{}})
 	wantErr(t, err, "AWS.SimpleQueueService.EmptyBatchRequest", "There should be at least one DeleteMessageBatchRequestEntry in the request.")

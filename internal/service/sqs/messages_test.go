@@ -209,9 +209,10 @@ func TestMessageBodyRules(t *testing.T) {
 		MessageAttributes: map[string]types.MessageAttributeValue{"name": strAttr("String", "1234567")}})
 	wantErr(t, err, "InvalidParameterValue", tooLong)
 	big := e.createQueue("big", nil)
-	e.send(big, strings.Repeat("é", 131072))
-	_, err = e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(big), MessageBody: aws.String(strings.Repeat("é", 131072) + "x")})
-	wantErr(t, err, "InvalidParameterValue", "One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.")
+	// The default limit is 1 MiB (AWS raised it from 256 KiB in August 2025).
+	e.send(big, strings.Repeat("é", 524288))
+	_, err = e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(big), MessageBody: aws.String(strings.Repeat("é", 524288) + "x")})
+	wantErr(t, err, "InvalidParameterValue", "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.")
 }
 
 func TestDelays(t *testing.T) {

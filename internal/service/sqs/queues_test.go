@@ -246,7 +246,7 @@ func TestDefaultAttributes(t *testing.T) {
 	want := map[string]string{
 		"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesDelayed": "0", "ApproximateNumberOfMessagesNotVisible": "0",
 		"CreatedTimestamp": strconv.FormatInt(created, 10), "LastModifiedTimestamp": strconv.FormatInt(created, 10),
-		"DelaySeconds": "0", "MaximumMessageSize": "262144", "MessageRetentionPeriod": "345600",
+		"DelaySeconds": "0", "MaximumMessageSize": "1048576", "MessageRetentionPeriod": "345600",
 		"QueueArn": "arn:aws:sqs:us-east-1:000000000000:defaults", "ReceiveMessageWaitTimeSeconds": "0",
 		"SqsManagedSseEnabled": "true", "VisibilityTimeout": "30",
 	}
@@ -346,7 +346,7 @@ func TestInvalidAttributes(t *testing.T) {
 		{attrs: map[string]string{"DelaySeconds": "544.43"}, code: "InvalidAttributeValue", msg: invalidValue("DelaySeconds")},
 		{attrs: map[string]string{"DelaySeconds": ""}, code: "InvalidAttributeValue", msg: invalidValue("DelaySeconds")},
 		{attrs: map[string]string{"MaximumMessageSize": "1023"}, code: "InvalidAttributeValue", msg: invalidValue("MaximumMessageSize")},
-		{attrs: map[string]string{"MaximumMessageSize": "262145"}, code: "InvalidAttributeValue", msg: invalidValue("MaximumMessageSize")},
+		{attrs: map[string]string{"MaximumMessageSize": "1048577"}, code: "InvalidAttributeValue", msg: invalidValue("MaximumMessageSize")},
 		{attrs: map[string]string{"MessageRetentionPeriod": "59"}, code: "InvalidAttributeValue", msg: invalidValue("MessageRetentionPeriod")},
 		{attrs: map[string]string{"MessageRetentionPeriod": "1209601"}, code: "InvalidAttributeValue", msg: invalidValue("MessageRetentionPeriod")},
 		{attrs: map[string]string{"ReceiveMessageWaitTimeSeconds": "21"}, code: "InvalidAttributeValue", msg: invalidValue("ReceiveMessageWaitTimeSeconds")},

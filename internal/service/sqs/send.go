@@ -16,7 +16,9 @@ import (
 )
 
 // maxBatchPayload is the largest total payload of a SendMessageBatch.
-const maxBatchPayload = 262144
+// maxBatchPayload is the total payload limit of a batch: 1 MiB since
+// AWS raised the message size limit in August 2025.
+const maxBatchPayload = 1048576
 
 // outMsg is a validated message on its way into a queue.
 type outMsg struct {
@@ -263,6 +265,23 @@ func (s *Service) afterSend(q *queue, msgs []*outMsg, now int64) {
 	}
 }
 
+// notifySend tells other nodes about sent messages (see notify.go).
+func (s *Service) notifySend(tx *store.Tx, q *queue, msgs []*outMsg, now int64) {
+	if !s.shared() {
+		return
+	}
+	visible := 0
+	var next int64
+	for _, m := range msgs {
+		if m.visibleAt <= now {
+			visible++
+		} else if next == 0 || m.visibleAt < next {
+			next = m.visibleAt
+		}
+	}
+	s.notifyMsgs(tx, q, visible, next)
+}
+
 func seqString(seq int64) string { return fmt.Sprintf("%020d", seq) }
 
 // SendMessage delivers a message to a queue.
@@ -290,6 +309,7 @@ func (s *Service) sendMessage(ctx context.Context, in *sqsapi.SendMessageRequest
 			return err
 		}
 		tx.AfterCommit(func() { s.afterSend(q, msgs, now) })
+		s.notifySend(tx, q, msgs, now)
 		return nil
 	})
 	if err != nil {
@@ -408,6 +428,7 @@ func (s *Service) sendMessageBatch(ctx context.Context, in *sqsapi.SendMessageBa
 				return err
 			}
 			tx.AfterCommit(func() { s.afterSend(q, msgs, now) })
+			s.notifySend(tx, q, msgs, now)
 			return nil
 		})
 		if err != nil {
