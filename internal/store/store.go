@@ -24,6 +24,10 @@
 // decide whether to start. Rows returned by Tx.Query that fn forgets to close
 // are closed when fn returns; a *sql.Row from QueryRow must be scanned.
 //
+// Tx.Notify and Subscribe carry small cross-node notifications, delivered
+// only if the transaction commits (PostgreSQL NOTIFY/LISTEN; in-process
+// for SQLite); see notify.go.
+//
 // Reads go through View, which runs concurrently with the writers in a
 // read-only snapshot (SQLite: a separate pool of query_only connections, made
 // concurrent with the writer by WAL; PostgreSQL: REPEATABLE READ READ ONLY).
@@ -150,6 +154,14 @@ type Store struct {
 	// Prepared statements of the SQLite writer (pgx caches statements by
 	// itself).
 	wstmts stmtCache
+
+	// Notifications (notify.go).
+	hub        hub
+	nodeID     string // random; prefixes the payloads this Store sends
+	spec       string // PostgreSQL URL, for the listener connection
+	pgScope    string // schema scoping the PostgreSQL channels; "" for public
+	listenOnce sync.Once
+	listen     *listener
 }
 
 // Open opens (creating if needed) the database described by o and starts
@@ -159,7 +171,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, queue: make(chan *request, queueLen)}
+	s := &Store{log: log, queue: make(chan *request, queueLen), nodeID: newNodeID()}
 	var nWriters int
 	switch {
 	case o.Spec == "" || o.Spec == "sqlite":
@@ -267,6 +279,15 @@ func (s *Store) openPostgres(ctx context.Context, o Options) error {
 		db.Close()
 		return fmt.Errorf("store: open postgres %s: %w", redact(o.Spec), err)
 	}
+	var schema sql.NullString
+	if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		db.Close()
+		return fmt.Errorf("store: open postgres %s: %w", redact(o.Spec), err)
+	}
+	if schema.Valid && schema.String != "public" {
+		s.pgScope = schema.String
+	}
+	s.spec = o.Spec
 	s.w, s.r = db, db
 	s.log.Info("store opened", "dialect", "postgres", "url", redact(o.Spec))
 	return nil
@@ -292,6 +313,7 @@ func (s *Store) Close() error {
 		s.closed = true
 		close(s.queue)
 		s.mu.Unlock()
+		s.stopListener()
 		s.writers.Wait()
 		s.wstmts.close()
 		err := s.w.Close()

@@ -16,6 +16,7 @@ type Tx struct {
 	write bool
 	rows  []*sql.Rows
 	after []func()
+	notes []note // Notify, sent at commit
 }
 
 // ctx returns the context for a statement: inside Update the caller's

@@ -14,6 +14,7 @@ type request struct {
 	fn    func(tx *Tx) error
 	done  chan error // buffered(1); receives the outcome exactly once
 	after []func()   // AfterCommit callbacks, set by the writer on success
+	notes []note     // Notify notifications, set by the writer on success
 
 	// Writer-side state while the batch runs.
 	settled bool  // outcome known without the commit (skipped or failed)
@@ -53,6 +54,9 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	for _, f := range req.after {
 		f()
+	}
+	if len(req.notes) > 0 {
+		s.deliverLocal(req.notes)
 	}
 	return nil
 }
@@ -153,6 +157,7 @@ func (s *Store) runBatch(batch []*request) {
 			}
 			pending.settle(fmt.Errorf("store: transaction failed: %w", err))
 			pending.after = nil
+			pending.notes = nil
 		}
 		pending = nil
 		return true
@@ -192,11 +197,24 @@ func (s *Store) runBatch(batch []*request) {
 			continue
 		}
 		r.after = t.after
+		r.notes = t.notes
 		pending = r
 		state = spDirty
 	}
 	if state == spDirty {
 		if !confirm("RELEASE SAVEPOINT hako_sp") {
+			return
+		}
+	}
+	if s.dialect == Postgres {
+		var notes []note
+		for _, r := range batch {
+			if !r.settled {
+				notes = append(notes, r.notes...)
+			}
+		}
+		if err := s.sendNotes(tx, notes); err != nil {
+			fatal(err)
 			return
 		}
 	}
@@ -217,6 +235,11 @@ func (s *Store) runSingle(tx *sql.Tx, batch []*request) {
 		t := &Tx{s: s, tx: tx, write: true}
 		err := runFn(r.fn, t)
 		t.closeRows()
+		if err == nil {
+			if err = s.sendNotes(tx, t.notes); err != nil {
+				err = fmt.Errorf("store: notify: %w", err)
+			}
+		}
 		if err != nil {
 			tx.Rollback()
 			r.settle(err)
@@ -228,6 +251,7 @@ func (s *Store) runSingle(tx *sql.Tx, batch []*request) {
 			break
 		}
 		r.after = t.after
+		r.notes = t.notes
 	}
 	s.reply(batch, nil)
 }
@@ -246,6 +270,7 @@ func (s *Store) reply(batch []*request, err error) {
 			r.done <- r.err
 		case err != nil:
 			r.after = nil
+			r.notes = nil
 			r.done <- err
 		default:
 			r.done <- nil

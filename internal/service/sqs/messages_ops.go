@@ -80,6 +80,7 @@ func (s *Service) deleteMessage(ctx context.Context, in *sqsapi.DeleteMessageReq
 		deleted, err := s.deleteOne(ctx, tx, q, m, r, h, s.nowMs())
 		if err == nil && deleted && q.fifo {
 			tx.AfterCommit(func() { q.waiters.signal(1) }) // the group may be free
+			s.notifyMsgs(tx, q, 1, 0)
 		}
 		return err
 	})
@@ -134,6 +135,7 @@ func (s *Service) deleteMessageBatch(ctx context.Context, in *sqsapi.DeleteMessa
 		}
 		if freed > 0 && q.fifo {
 			tx.AfterCommit(func() { q.waiters.signal(freed) })
+			s.notifyMsgs(tx, q, freed, 0)
 		}
 		return nil
 	})
@@ -214,6 +216,24 @@ func (s *Service) afterVisibility(q *queue, now int64, visibleAts []int64) {
 	}
 }
 
+// notifyVisibility tells other nodes about visibility changes: the
+// messages made visible now wake their waiters, the others are scheduled.
+func (s *Service) notifyVisibility(tx *store.Tx, q *queue, now int64, visibleAts []int64) {
+	if !s.shared() {
+		return
+	}
+	n := 0
+	var next int64
+	for _, at := range visibleAts {
+		if at <= now {
+			n++
+		} else if next == 0 || at < next {
+			next = at
+		}
+	}
+	s.notifyMsgs(tx, q, n, next)
+}
+
 // ChangeMessageVisibility changes the visibility timeout of a message in
 // flight.
 func (s *Service) ChangeMessageVisibility(ctx context.Context, in *sqsapi.ChangeMessageVisibilityRequest) error {
@@ -247,6 +267,7 @@ func (s *Service) changeMessageVisibility(ctx context.Context, in *sqsapi.Change
 			return err
 		}
 		tx.AfterCommit(func() { s.afterVisibility(q, now, []int64{now + vt*1000}) })
+		s.notifyVisibility(tx, q, now, []int64{now + vt*1000})
 		return nil
 	})
 }
@@ -306,6 +327,7 @@ func (s *Service) changeMessageVisibilityBatch(ctx context.Context, in *sqsapi.C
 			}
 		}
 		tx.AfterCommit(func() { s.afterVisibility(q, now, ats) })
+		s.notifyVisibility(tx, q, now, ats)
 		return nil
 	})
 	if err != nil {

@@ -241,6 +241,9 @@ func (s *Service) moveBatch(ctx context.Context, t taskRow, limit int) (done boo
 				q.waiters.signal(n)
 			}
 		})
+		for q, n := range signals {
+			s.notifyMsgs(tx, q, n, 0)
+		}
 		return nil
 	})
 	return done, failure, err

@@ -359,17 +359,19 @@ func (s *Service) refreshQueues(ctx context.Context) error {
 		if err != nil {
 			continue
 		}
-		q.metaMu.Lock()
 		if cur := q.m(); m.modified != cur.modified || m.purgeSeq != cur.purgeSeq || !maps.Equal(m.tags, cur.tags) || !maps.Equal(m.attrs.raw, cur.attrs.raw) {
-			q.meta.Store(m)
+			// The snapshot may predate a change this node made since:
+			// re-read the row under the queue's metadata lock.
+			if err := s.reloadQueue(ctx, q.id); err != nil {
+				return err
+			}
 		}
-		q.metaMu.Unlock()
 	}
 	for _, q := range known {
 		if !live[q.id] {
-			q.deleted.Store(true)
-			s.reg.remove(q)
-			q.waiters.broadcast()
+			if err := s.reloadQueue(ctx, q.id); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -157,6 +157,9 @@ func (s *Service) createQueue(ctx context.Context, in *sqsapi.CreateQueueRequest
 		}
 		c, err := res.RowsAffected()
 		inserted = c == 1
+		if inserted {
+			s.notifyQueue(tx, row.id)
+		}
 		return err
 	})
 	if err != nil {
@@ -243,6 +246,7 @@ func (s *Service) deleteQueue(ctx context.Context, in *sqsapi.DeleteQueueRequest
 		}
 		_, err = tx.Exec(ctx, "INSERT INTO sqs_deleted_queues (id, account, region, name, deleted_at) VALUES (?, ?, ?, ?, ?)",
 			q.id, q.key.account, q.key.region, q.key.name, now)
+		s.notifyQueue(tx, q.id)
 		return err
 	})
 	if isKind(err, errQueueDoesNotExist) {
@@ -487,6 +491,7 @@ func (s *Service) updateMeta(ctx context.Context, q *queue, change func(m *queue
 		if n == 0 {
 			return errNoQueue()
 		}
+		s.notifyQueue(tx, q.id)
 		return nil
 	})
 	if err != nil {

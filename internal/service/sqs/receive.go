@@ -191,6 +191,9 @@ func (s *Service) longPoll(ctx context.Context, q *queue, o receiveOpts) (receiv
 			if err == nil && len(res.msgs) == o.max {
 				q.waiters.signal(1) // there may be more
 			}
+			if err == nil && len(res.msgs) > 0 && res.nextVisible > 0 {
+				s.sched.at(q, res.nextVisible)
+			}
 			if err == nil && res.moved > 0 && len(res.msgs) == 0 && redriven < 100 {
 				redriven++
 				continue // everything we claimed went to the dead-letter queue: try again
@@ -210,10 +213,14 @@ func (s *Service) longPoll(ctx context.Context, q *queue, o receiveOpts) (receiv
 			t.Stop()
 			continue
 		case <-t.C():
+			// The deadline: one last attempt, so that a message that became
+			// visible without a wake-up reaching us is still returned.
 			if q.waiters.remove(w) {
-				continue // woken at the deadline: one last attempt
+				q.waiters.signal(1) // the wake-up may be someone else's
 			}
-			return receiveResult{}, nil
+			last := o
+			last.wait = 0
+			return s.receiveOnce(ctx, q, last)
 		case <-ctx.Done():
 			t.Stop()
 			if q.waiters.remove(w) {
@@ -250,7 +257,11 @@ func (s *Service) receiveOnce(ctx context.Context, q *queue, o receiveOpts) (rec
 		if err := s.redrive(ctx, tx, q, m, now, &res); err != nil {
 			return err
 		}
-		if len(res.msgs) == 0 && o.wait > 0 {
+		// Where a receive may have to wait, or other receivers wait, learn
+		// when the next message becomes visible so the scheduler wakes a
+		// waiter then: the scheduler keeps one wake-up per queue, so a
+		// receiver taking the current batch must arm the next one.
+		if (len(res.msgs) == 0 && o.wait > 0) || (len(res.msgs) > 0 && q.waiters.len() > 0) {
 			var next sql.NullInt64
 			if err := tx.QueryRow(ctx, "SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ?", q.id, now).Scan(&next); err != nil {
 				return err
@@ -337,6 +348,38 @@ const (
 	fifoScanLimit = 20000
 )
 
+// fifoBlockedMax bounds the blocked groups excluded in SQL per scan page.
+const fifoBlockedMax = 512
+
+// fifoScanQuery returns the query for the next page of FIFO candidates
+// after seq, excluding (up to fifoBlockedMax of) the blocked groups. The
+// exclusion list is padded to a power of two so that few distinct
+// statements are prepared.
+func fifoScanQuery(queueID, after int64, blocked map[string]bool) (string, []any) {
+	args := []any{queueID, after}
+	if len(blocked) == 0 {
+		return "SELECT seq, group_id, visible_at, sent_at FROM sqs_messages WHERE queue_id = ? AND seq > ? ORDER BY seq LIMIT ?", append(args, fifoScanPage)
+	}
+	var groups []any
+	for g := range blocked {
+		if len(groups) == fifoBlockedMax {
+			break
+		}
+		groups = append(groups, g)
+	}
+	n := 1
+	for n < len(groups) {
+		n *= 2
+	}
+	for len(groups) < n {
+		groups = append(groups, groups[0])
+	}
+	q := "SELECT seq, group_id, visible_at, sent_at FROM sqs_messages WHERE queue_id = ? AND seq > ? AND group_id NOT IN (?" +
+		strings.Repeat(", ?", n-1) + ") ORDER BY seq LIMIT ?"
+	args = append(args, groups...)
+	return q, append(args, fifoScanPage)
+}
+
 // receiveFIFO claims messages of a FIFO queue: within a group strictly in
 // order, never from a group that has a message in flight (or an earlier
 // message not yet visible), and as many as possible from the first
@@ -374,8 +417,11 @@ func (s *Service) receiveFIFO(ctx context.Context, tx *store.Tx, q *queue, m *qu
 	after := m.purgeSeq
 scan:
 	for scanned := 0; scanned < fifoScanLimit; {
-		rows, err := tx.Query(ctx, "SELECT seq, group_id, visible_at, sent_at FROM sqs_messages WHERE queue_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-			q.id, after, fifoScanPage)
+		// Rows of groups already known to be blocked are filtered in SQL,
+		// so a long blocked group cannot use up the scan budget and starve
+		// the groups behind it.
+		query, args := fifoScanQuery(q.id, after, blocked)
+		rows, err := tx.Query(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -578,6 +624,7 @@ func (s *Service) redrive(ctx context.Context, tx *store.Tx, q *queue, m *queueM
 	}
 	res.moved = len(moved)
 	tx.AfterCommit(func() { dlq.waiters.signal(len(moved)) })
+	s.notifyMsgs(tx, dlq, len(moved), 0)
 	return nil
 }
 

@@ -282,7 +282,9 @@ func (s *Service) notifySend(tx *store.Tx, q *queue, msgs []*outMsg, now int64) 
 	s.notifyMsgs(tx, q, visible, next)
 }
 
-func seqString(seq int64) string { return fmt.Sprintf("%020d", seq) }
+// seqString formats a sequence number as SQS does: 20 digits, no leading
+// zero (a 1 before the 19-digit zero-padded value keeps the order).
+func seqString(seq int64) string { return fmt.Sprintf("1%019d", seq) }
 
 // SendMessage delivers a message to a queue.
 func (s *Service) SendMessage(ctx context.Context, in *sqsapi.SendMessageRequest) (*sqsapi.SendMessageResult, error) {

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,9 @@ type Service struct {
 	sched *scheduler
 	tasks *taskManager
 
+	origin      string // random id of this service in cross-node notifications
+	unsubscribe func()
+
 	ctx       context.Context // cancelled by Close; parent of background work
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -58,7 +62,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("sqs: Config.Store is required")
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, reg: newRegistry()}
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, reg: newRegistry(), origin: strconv.FormatInt(randInt63(), 36)}
 	if s.clk == nil {
 		s.clk = clock.Real()
 	}
@@ -87,6 +91,11 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	s.sched = newScheduler(s.clk)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.tasks = newTaskManager(s)
+	if s.shared() {
+		// Subscribed before the queues are used, after they were loaded:
+		// a change committed in between is seen by the reload it causes.
+		s.unsubscribe = s.st.Subscribe(notifyChannel, s.onNotify)
+	}
 	s.wg.Add(2)
 	go func() { defer s.wg.Done(); s.sched.run(s.ctx) }()
 	go func() { defer s.wg.Done(); s.sweepLoop(s.ctx) }()
@@ -102,6 +111,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 // what they have, usually nothing). It is safe to call more than once.
 func (s *Service) Close() error {
 	s.closeOnce.Do(func() {
+		if s.unsubscribe != nil {
+			s.unsubscribe()
+		}
 		s.cancel()
 		for _, q := range s.reg.all() {
 			q.waiters.broadcast()

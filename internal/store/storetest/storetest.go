@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ConcurrentInserts", testConcurrentInserts},
 		{"CloseWaitsForQueued", testCloseWaitsForQueued},
 		{"ReopenKeepsData", testReopenKeepsData},
+		{"NotifyOnCommit", testNotifyOnCommit},
+		{"NotifyAcrossStores", testNotifyAcrossStores},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
