@@ -76,6 +76,13 @@ var wireErrors = map[errKind]wire{
 	errInvalidAddress:               {code: "InvalidAddress"},
 }
 
+// coralTypes are the JSON __type values SQS sends for the errors that are
+// not in its model (x-amzn-query-error carries the SQS code).
+var coralTypes = map[string]string{
+	"InvalidParameterValue": "com.amazon.coral.service#InvalidParameterValueException",
+	"MissingParameter":      "com.amazon.coral.service#MissingRequiredParameterException",
+}
+
 // sqsError is a domain error: a kind and the request-specific message.
 type sqsError struct {
 	kind errKind
@@ -137,6 +144,11 @@ func toAPI(err error) error {
 	if w.status != 0 {
 		e.Status = w.status
 	}
+	if t, ok := coralTypes[w.code]; ok {
+		// Outside the SQS model: the JSON protocol names the generic
+		// service error in __type, the query code stays the SQS one.
+		e.Code, e.QueryCode = t, w.code
+	}
 	if se.kind == errInternal {
 		e.Server = true
 	}
@@ -148,6 +160,9 @@ func toAPI(err error) error {
 func batchFailure(id string, err error) sqsapi.BatchResultErrorEntry {
 	ae := awserr.As(toAPI(err))
 	code := ae.Code
+	if ae.QueryCode != "" {
+		code = ae.QueryCode
+	}
 	sender := !ae.Server
 	if info, ok := sqsapi.Service.Errors[code]; ok {
 		code = info.QueryCode

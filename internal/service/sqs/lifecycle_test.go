@@ -105,7 +105,7 @@ func TestDeadLetterQueue(t *testing.T) {
 		t.Fatalf("dead letter = %+v", m)
 	}
 	if m.Attributes["DeadLetterQueueSourceArn"] != "arn:aws:sqs:us-east-1:000000000000:dlq-src" || m.Attributes["AWSTraceHeader"] != "trace-id=1234" ||
-		m.Attributes["ApproximateReceiveCount"] != "1" {
+		m.Attributes["ApproximateReceiveCount"] != "4" {
 		t.Fatalf("dead letter attributes = %v", m.Attributes)
 	}
 	src2 := e.createQueue("dlq-src2", map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":3}`})
@@ -134,6 +134,45 @@ func TestDeadLetterQueue(t *testing.T) {
 	}
 	_, err = e.c.ListDeadLetterSourceQueues(e.ctx, &sqs.ListDeadLetterSourceQueuesInput{QueueUrl: aws.String(dlq), MaxResults: aws.Int32(1001)})
 	wantErr(t, err, "InvalidParameterValue", "Value for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.")
+}
+
+// A message moved to a standard dead-letter queue keeps its receive count
+// (the moving receive does not count), its first receive time and its send
+// time; the next receive counts on from there.
+func TestDeadLetterKeepsReceiveCountAndTimestamps(t *testing.T) {
+	e := newEnv(t)
+	dlq := e.createQueue("keep-dlq", nil)
+	dlqARN := e.attrs(dlq, "QueueArn")["QueueArn"]
+	src := e.createQueue("keep-src", map[string]string{"VisibilityTimeout": "1",
+		"RedrivePolicy": `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":2}`})
+	e.send(src, "poison")
+	e.advance(5 * time.Second)
+	first := e.receive(src, 1)
+	if len(first) != 1 {
+		t.Fatal("no message")
+	}
+	e.advance(time.Minute)
+	if ms := e.receive(src, 1); len(ms) != 1 || ms[0].Attributes["ApproximateReceiveCount"] != "2" {
+		t.Fatalf("second receive = %+v", ms)
+	}
+	e.advance(time.Minute)
+	if ms := e.receive(src, 1); len(ms) != 0 {
+		t.Fatal("third receive returned the message")
+	}
+	e.advance(time.Minute)
+	ms := e.receive(dlq, 1)
+	if len(ms) != 1 {
+		t.Fatal("message not in the dead-letter queue")
+	}
+	got, want := ms[0].Attributes, first[0].Attributes
+	if got["ApproximateReceiveCount"] != "3" {
+		t.Errorf("ApproximateReceiveCount = %s, want 3", got["ApproximateReceiveCount"])
+	}
+	for _, k := range []string{"ApproximateFirstReceiveTimestamp", "SentTimestamp"} {
+		if got[k] != want[k] {
+			t.Errorf("%s = %s, want %s (from the source queue)", k, got[k], want[k])
+		}
+	}
 }
 
 func TestFIFODeadLetterQueue(t *testing.T) {

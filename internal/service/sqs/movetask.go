@@ -227,7 +227,7 @@ func (s *Service) moveBatch(ctx context.Context, t taskRow, limit int) (done boo
 					break
 				}
 			}
-			if err := s.moveMessage(ctx, tx, src, c.seq, dst, c.sent, "", now); err != nil {
+			if err := s.moveMessage(ctx, tx, src, c.seq, dst, c.sent, "", nil, now); err != nil {
 				return err
 			}
 			signals[dst]++

@@ -29,3 +29,15 @@ func TestQueryProtocol(t *testing.T) {
 		t.Fatalf("missing queue: %d %s", st, body)
 	}
 }
+
+// A query-protocol SendMessageBatch with an empty entry list (botocore
+// sends the bare list key) is EmptyBatchRequest, as in JSON.
+func TestQuerySendMessageBatchEmptyListIsEmptyBatchRequest(t *testing.T) {
+	e := newEnv(t)
+	e.createQueue("qbatch", nil)
+	st, body := e.srv.Query(t, "sqs", "/000000000000/qbatch", url.Values{"Action": {"SendMessageBatch"}, "SendMessageBatchRequestEntry": {""}})
+	if st != 400 || !strings.Contains(string(body), "<Code>AWS.SimpleQueueService.EmptyBatchRequest</Code>") ||
+		!strings.Contains(string(body), "<Message>There should be at least one SendMessageBatchRequestEntry in the request.</Message>") {
+		t.Errorf("%d %s", st, body)
+	}
+}

@@ -618,7 +618,11 @@ func (s *Service) redrive(ctx context.Context, tx *store.Tx, q *queue, m *queueM
 	}
 	res.msgs = keep
 	for _, sm := range moved {
-		if err := s.moveMessage(ctx, tx, q, sm.seq, dlq, sm.sentAt, q.arn, now); err != nil {
+		// The receive that moved the message did not deliver it: the
+		// dead letter keeps the count of its deliveries and its first
+		// receive, as SQS does.
+		carry := &receiveState{count: sm.receiveCount - 1, first: sm.firstReceive}
+		if err := s.moveMessage(ctx, tx, q, sm.seq, dlq, sm.sentAt, q.arn, carry, now); err != nil {
 			return err
 		}
 	}
@@ -628,21 +632,32 @@ func (s *Service) redrive(ctx context.Context, tx *store.Tx, q *queue, m *queueM
 	return nil
 }
 
-// moveMessage moves message seq of src to dst as a new, never received
-// message with the given DeadLetterQueueSourceArn ("" for none). Standard
+// receiveState is the receive count and first receive time (Unix ms, 0
+// for none) a moved message keeps.
+type receiveState struct {
+	count, first int64
+}
+
+// moveMessage moves message seq of src to dst with the given
+// DeadLetterQueueSourceArn ("" for none), as a never received message or,
+// with carry, with carry's receive count and first receive time. Standard
 // queues keep the original send time (retention counts from the first
 // enqueue); FIFO queues reset it.
-func (s *Service) moveMessage(ctx context.Context, tx *store.Tx, src *queue, seq int64, dst *queue, sentAt int64, dlqSource string, now int64) error {
+func (s *Service) moveMessage(ctx context.Context, tx *store.Tx, src *queue, seq int64, dst *queue, sentAt int64, dlqSource string, carry *receiveState, now int64) error {
 	if dst.fifo {
 		sentAt = now
+	}
+	var count, first int64
+	if carry != nil {
+		count, first = max(carry.count, 0), carry.first
 	}
 	for {
 		newSeq := s.seq.next(now, 1)
 		res, err := tx.Exec(ctx, `INSERT INTO sqs_messages (queue_id, seq, message_id, body, attrs, trace_header, dlq_source, group_id, dedup_id,
 			sender, sent_at, visible_at, receive_count, first_receive, received_at, receipt)
-			SELECT ?, ?, message_id, body, attrs, trace_header, ?, group_id, dedup_id, sender, ?, ?, 0, 0, 0, 0
+			SELECT ?, ?, message_id, body, attrs, trace_header, ?, group_id, dedup_id, sender, ?, ?, ?, ?, 0, 0
 			FROM sqs_messages WHERE queue_id = ? AND seq = ? ON CONFLICT (queue_id, seq) DO NOTHING`,
-			dst.id, newSeq, nullString(dlqSource), sentAt, now, src.id, seq)
+			dst.id, newSeq, nullString(dlqSource), sentAt, now, count, first, src.id, seq)
 		if err != nil {
 			return err
 		}

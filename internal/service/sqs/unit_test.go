@@ -206,7 +206,7 @@ func TestValidationError(t *testing.T) {
 	} {
 		err := s.ValidationError(tc.op, []model.Violation{tc.v})
 		ae, ok := err.(*awserr.Error)
-		if !ok || ae.Code != tc.code || ae.Message != tc.msg || ae.Status != 400 {
+		if !ok || ae.QueryCode != tc.code || ae.Message != tc.msg || ae.Status != 400 {
 			t.Errorf("%s %s: %+v", tc.op, tc.v.Path, err)
 		}
 	}
