@@ -163,7 +163,9 @@ func queryForm(r *http.Request, body []byte) (url.Values, bool) {
 	if r.Method == http.MethodPost && strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, false
+			// A form post is a query-protocol request even when it is
+			// malformed: answer in that protocol.
+			return url.Values{"Action": {malformedForm}}, true
 		}
 		for k, v := range r.URL.Query() {
 			if _, ok := form[k]; !ok {
@@ -294,8 +296,15 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, reqID string,
 	awsjson.WriteResponse(w, svc.Protocol, reqID, out)
 }
 
+// malformedForm marks a form body that does not parse.
+const malformedForm = "\x00malformed"
+
 func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, reqID string, form url.Values, body []byte) {
 	action := form.Get("Action")
+	if action == malformedForm {
+		writeQueryError(w, nil, reqID, awserr.New("MalformedQueryString", "The request body is not a valid form-urlencoded query string.").WithStatus(400))
+		return
+	}
 	info := s.newInfo(r, reqID, "awsQuery")
 	// The service: SigV4 scope first, then the action name.
 	var b *binding

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/xml"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -120,5 +121,18 @@ func TestSQSQueryProtocolErrors(t *testing.T) {
 				t.Fatalf("%d %s", status, body)
 			}
 		})
+	}
+}
+
+func TestMalformedFormBodyIsAQueryError(t *testing.T) {
+	srv := hakotest.Start(t)
+	resp, err := http.Post(srv.URL+"/", "application/x-www-form-urlencoded", strings.NewReader("Action=SendMessage&a=%zz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var e queryError
+	if err := xml.NewDecoder(resp.Body).Decode(&e); err != nil || resp.StatusCode != 400 || e.Code != "MalformedQueryString" {
+		t.Fatalf("%d %+v %v", resp.StatusCode, e, err)
 	}
 }

@@ -264,7 +264,14 @@ func (s *Service) deleteQueue(ctx context.Context, in *sqsapi.DeleteQueueRequest
 }
 
 // background runs f on a goroutine that Close waits for.
+// Work started once Close has begun is skipped: the sweeper and the
+// persisted move tasks pick it up after the next start.
 func (s *Service) background(f func(ctx context.Context)) {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.bgClosed {
+		return
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

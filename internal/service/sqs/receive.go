@@ -201,7 +201,9 @@ func (s *Service) longPoll(ctx context.Context, q *queue, o receiveOpts) (receiv
 			return res, err
 		}
 		if s.nowMs() >= deadline || q.deleted.Load() {
-			q.waiters.remove(w)
+			if q.waiters.remove(w) {
+				q.waiters.signal(1) // pass on a wake-up we will not use
+			}
 			return res, nil
 		}
 		if res.nextVisible > 0 {

@@ -49,6 +49,8 @@ type Service struct {
 	ctx       context.Context // cancelled by Close; parent of background work
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
+	bgMu      sync.Mutex // guards bgClosed and wg.Add against Close's Wait
+	bgClosed  bool
 	closeOnce sync.Once
 }
 
@@ -111,6 +113,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 // what they have, usually nothing). It is safe to call more than once.
 func (s *Service) Close() error {
 	s.closeOnce.Do(func() {
+		s.bgMu.Lock()
+		s.bgClosed = true
+		s.bgMu.Unlock()
 		if s.unsubscribe != nil {
 			s.unsubscribe()
 		}
