@@ -269,6 +269,9 @@ type listener struct {
 	changed chan struct{}   // closed when active changes
 	kicked  bool
 	wake    context.CancelFunc // interrupts the current wait
+	// resync is set when a subscriber stopped waiting for its LISTEN: the
+	// subscribers get "" once the channels are active, as after a reconnect.
+	resync bool
 }
 
 // startListener starts the listener on first use.
@@ -316,6 +319,9 @@ func (l *listener) waitActive(ch string) {
 		case <-changed:
 		case <-t.C:
 			l.s.log.Warn("store: LISTEN not yet active; notifications may be missed until it is", "channel", ch)
+			l.mu.Lock()
+			l.resync = true
+			l.mu.Unlock()
 			return
 		case <-l.ctx.Done():
 			return
@@ -400,7 +406,11 @@ func (l *listener) serve(conn *pgx.Conn, missed *bool, backoff *time.Duration) e
 		}
 		l.setActive(active)
 		*backoff = listenMinBackoff
-		if *missed {
+		l.mu.Lock()
+		resync := l.resync
+		l.resync = false
+		l.mu.Unlock()
+		if *missed || resync {
 			*missed = false
 			l.s.hub.resyncAll()
 		}

@@ -105,6 +105,12 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	tx, err := s.r.BeginTx(ctx, opts)
 	if err != nil {
+		s.mu.RLock()
+		closed := s.closed
+		s.mu.RUnlock()
+		if closed {
+			return ErrClosed // Close raced with us
+		}
 		return err
 	}
 	t := &Tx{s: s, tx: tx}
