@@ -3,9 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // request is one queued Update.
@@ -19,6 +24,7 @@ type request struct {
 	// Writer-side state while the batch runs.
 	settled bool  // outcome known without the commit (skipped or failed)
 	err     error // outcome when settled
+	retry   bool  // rolled back by a lock conflict: re-run alone after the batch (see rerun)
 }
 
 // Update runs fn in a write transaction and returns only after that
@@ -114,6 +120,9 @@ const (
 // runBatch executes one batch in one transaction and replies to every
 // request in it.
 func (s *Store) runBatch(batch []*request) {
+	// Requests rolled back because of a lock conflict with another
+	// transaction are re-run alone once the others have their reply.
+	defer s.rerun(batch)
 	live := 0
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
@@ -155,7 +164,11 @@ func (s *Store) runBatch(batch []*request) {
 				fatal(err2)
 				return false
 			}
-			pending.settle(fmt.Errorf("store: transaction failed: %w", err))
+			if retryable(err) {
+				pending.retry = true
+			} else {
+				pending.settle(fmt.Errorf("store: transaction failed: %w", err))
+			}
 			pending.after = nil
 			pending.notes = nil
 		}
@@ -189,11 +202,23 @@ func (s *Store) runBatch(batch []*request) {
 			if _, err2 := tx.Exec("ROLLBACK TO SAVEPOINT hako_sp"); err2 != nil {
 				// The fn's own error is what its caller wants to see; the
 				// others get the transaction error.
-				r.settle(err)
+				if retryable(err) {
+					r.retry = true // nothing of it can commit now
+				} else {
+					r.settle(err)
+				}
 				fatal(err2)
 				return
 			}
-			r.settle(err)
+			if retryable(err) {
+				// A deadlock or serialization failure is caused by the
+				// locks other fns of this batch (or other batches) hold
+				// until the batch commits, not by fn itself: run it again
+				// alone instead of reporting it.
+				r.retry = true
+			} else {
+				r.settle(err)
+			}
 			continue
 		}
 		r.after = t.after
@@ -209,7 +234,7 @@ func (s *Store) runBatch(batch []*request) {
 	if s.dialect == Postgres {
 		var notes []note
 		for _, r := range batch {
-			if !r.settled {
+			if !r.settled && !r.retry {
 				notes = append(notes, r.notes...)
 			}
 		}
@@ -232,28 +257,95 @@ func (s *Store) runSingle(tx *sql.Tx, batch []*request) {
 		if r.settled {
 			continue
 		}
-		t := &Tx{s: s, tx: tx, write: true}
-		err := runFn(r.fn, t)
-		t.closeRows()
-		if err == nil {
-			if err = s.sendNotes(tx, t.notes); err != nil {
-				err = fmt.Errorf("store: notify: %w", err)
+		if err := s.runOne(tx, r); err != nil {
+			if retryable(err) {
+				r.retry = true
+			} else {
+				r.settle(err)
 			}
 		}
-		if err != nil {
-			tx.Rollback()
-			r.settle(err)
-			break
-		}
-		if err := tx.Commit(); err != nil {
-			s.log.Error("store: commit", "err", err, "batch", 1)
-			r.settle(fmt.Errorf("store: commit: %w", err))
-			break
-		}
-		r.after = t.after
-		r.notes = t.notes
+		break
 	}
 	s.reply(batch, nil)
+}
+
+// runOne runs r alone in tx and commits, or rolls back and returns the
+// error. On success r.after and r.notes are set.
+func (s *Store) runOne(tx *sql.Tx, r *request) error {
+	t := &Tx{s: s, tx: tx, write: true}
+	err := runFn(r.fn, t)
+	t.closeRows()
+	if err == nil {
+		if err = s.sendNotes(tx, t.notes); err != nil {
+			err = fmt.Errorf("store: notify: %w", err)
+		}
+	}
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		s.log.Error("store: commit", "err", err, "batch", 1)
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	r.after = t.after
+	r.notes = t.notes
+	return nil
+}
+
+// maxRetries is how many times rerun runs a request alone after a lock
+// conflict before reporting the conflict to its caller.
+const maxRetries = 5
+
+// rerun runs each request of batch marked retry alone, in its own
+// transaction, retrying lock conflicts a few times with a small backoff,
+// and replies to it. Whatever the failed attempt did was rolled back (to
+// its savepoint, or with the whole transaction), and its AfterCommit
+// callbacks and notifications were dropped, so it cannot take effect twice.
+func (s *Store) rerun(batch []*request) {
+	for _, r := range batch {
+		if !r.retry {
+			continue
+		}
+		r.retry = false
+		r.after, r.notes = nil, nil
+		var err error
+		for attempt := 1; ; attempt++ {
+			if attempt > 1 {
+				time.Sleep(time.Duration(attempt) * time.Millisecond * time.Duration(1+rand.IntN(4)))
+			}
+			var tx *sql.Tx
+			tx, err = s.w.BeginTx(context.Background(), nil)
+			if err != nil {
+				err = fmt.Errorf("store: begin: %w", err)
+				break
+			}
+			err = s.runOne(tx, r)
+			if err == nil || !retryable(err) || attempt >= maxRetries || r.ctx.Err() != nil {
+				break
+			}
+			s.log.Debug("store: lock conflict, retrying alone", "err", err, "attempt", attempt)
+		}
+		if err != nil {
+			r.after, r.notes = nil, nil
+		}
+		r.done <- err
+	}
+}
+
+// retryable reports whether err is a PostgreSQL lock conflict that a later
+// attempt of the same transaction may not meet: a deadlock, a serialization
+// failure or a lock not available.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Code {
+	case "40P01", "40001", "55P03":
+		return true
+	}
+	return false
 }
 
 func (r *request) settle(err error) {
@@ -261,11 +353,14 @@ func (r *request) settle(err error) {
 	r.err = err
 }
 
-// reply sends every request its outcome: its own settled error, or else
+// reply sends every request its outcome (except those marked retry, which
+// rerun replies to): its own settled error, or else
 // err (nil when the batch committed).
 func (s *Store) reply(batch []*request, err error) {
 	for _, r := range batch {
 		switch {
+		case r.retry:
+			// replied to by rerun
 		case r.settled:
 			r.done <- r.err
 		case err != nil:
