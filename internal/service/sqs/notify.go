@@ -143,14 +143,19 @@ func (s *Service) reloadQueue(ctx context.Context, id int64) error {
 	case !found && q != nil:
 		q.deleted.Store(true)
 		s.reg.remove(q)
-		q.waiters.broadcast()
-	case found && q == nil:
+		q.waiters.broadcast() // remove drops (and wakes) other objects of the id
+	case !found:
+		// Not in byID, but an entry under its name may remain (cached by
+		// a lookup that raced with a put): drop it, or the deleted queue
+		// would stay resolvable.
+		s.reg.removeID(id)
+	case q == nil:
 		nq, err := queueFromRow(row)
 		if err != nil {
 			return err
 		}
 		s.reg.put(nq)
-	case found:
+	default:
 		m, err := metaFromRow(row)
 		if err != nil {
 			return err
@@ -160,6 +165,7 @@ func (s *Service) reloadQueue(ctx context.Context, id int64) error {
 			q.meta.Store(m)
 			q.waiters.broadcast() // e.g. a shorter delay or a purge: let them look again
 		}
+		s.reg.put(q) // its name maps to q again if it mapped to a stale object
 	}
 	return nil
 }

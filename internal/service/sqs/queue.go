@@ -9,6 +9,7 @@ import (
 	"errors"
 	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -171,30 +172,118 @@ func (r *registry) getARN(arn string) *queue {
 	return q
 }
 
-func (r *registry) put(q *queue) {
+// put registers q, a queue read from a committed row, and returns the
+// object the registry holds for its id: an object already cached for the
+// same id is kept (long polls may wait on it, and a later remove must find
+// it), so callers must use the returned queue rather than q. put returns
+// nil when the queue is known to be deleted, or when the name is held by a
+// newer queue (q was read before it was deleted). A cached queue of the
+// same name with another id was deleted (names are unique in the table):
+// it is dropped and its waiters are woken.
+func (r *registry) put(q *queue) *queue {
 	r.mu.Lock()
-	if r.deleted[q.id] {
+	if r.deleted[q.id] || q.deleted.Load() {
 		r.mu.Unlock()
-		return
+		return nil
 	}
-	if old := r.byKey[q.key]; old != nil && old != q {
-		delete(r.byID, old.id)
+	cur := r.byID[q.id]
+	if cur == nil {
+		if k := r.byKey[q.key]; k != nil && k.id == q.id {
+			cur = k
+		}
+	}
+	if cur != nil {
+		if cur.deleted.Load() {
+			r.mu.Unlock()
+			return nil
+		}
+		q = cur
+	}
+	var gone *queue
+	if old := r.byKey[q.key]; old != nil && old.id != q.id {
+		if !old.deleted.Load() && old.m().created > q.m().created {
+			r.mu.Unlock()
+			return nil
+		}
+		gone = old
+		r.deleted[old.id] = true
+		if r.byID[old.id] == old {
+			delete(r.byID, old.id)
+		}
 	}
 	r.byKey[q.key] = q
 	r.byID[q.id] = q
 	r.byARN[q.arn] = q
 	r.mu.Unlock()
+	if gone != nil && !gone.deleted.Swap(true) {
+		gone.waiters.broadcast()
+	}
+	return q
 }
 
+// remove drops queue q: every entry holding an object with q's id, not
+// only q itself (another object of the same id may have been cached by a
+// concurrent lookup). Such other objects are marked deleted and their
+// waiters woken; q's own waiters are the caller's business.
 func (r *registry) remove(q *queue) {
 	r.mu.Lock()
 	r.deleted[q.id] = true
-	if r.byKey[q.key] == q {
-		delete(r.byKey, q.key)
-		delete(r.byARN, q.arn)
-	}
-	delete(r.byID, q.id)
+	others := r.dropLocked(q.id, q.key, q.arn, q)
 	r.mu.Unlock()
+	wakeDeleted(others)
+}
+
+// removeID drops every entry holding an object with the given id, for a
+// queue found gone whose key is not known (entries may be left under its
+// key while byID no longer holds it). Those objects are marked deleted and
+// their waiters woken.
+func (r *registry) removeID(id int64) {
+	r.mu.Lock()
+	r.deleted[id] = true
+	var gone []*queue
+	if q := r.byID[id]; q != nil {
+		gone = append(gone, r.dropLocked(id, q.key, q.arn, nil)...)
+	}
+	for k, q := range r.byKey {
+		if q.id == id {
+			gone = append(gone, r.dropLocked(id, k, q.arn, nil)...)
+		}
+	}
+	r.mu.Unlock()
+	wakeDeleted(gone)
+}
+
+// dropLocked deletes the entries of id under k, arn and byID, returning
+// the distinct objects removed other than except. r.mu must be held.
+func (r *registry) dropLocked(id int64, k queueKey, arn string, except *queue) []*queue {
+	var out []*queue
+	add := func(o *queue) {
+		if o != nil && o != except && !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	if o := r.byKey[k]; o != nil && o.id == id {
+		delete(r.byKey, k)
+		add(o)
+	}
+	if o := r.byARN[arn]; o != nil && o.id == id {
+		delete(r.byARN, arn)
+		add(o)
+	}
+	if o := r.byID[id]; o != nil {
+		delete(r.byID, id)
+		add(o)
+	}
+	return out
+}
+
+// wakeDeleted marks qs deleted and wakes their waiters.
+func wakeDeleted(qs []*queue) {
+	for _, q := range qs {
+		if !q.deleted.Swap(true) {
+			q.waiters.broadcast()
+		}
+	}
 }
 
 // all returns every cached queue.
@@ -281,18 +370,9 @@ func (s *Service) lookup(ctx context.Context, k queueKey) (*queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.reg.mu.Lock()
-	if cur := s.reg.byKey[k]; cur != nil && cur.id == q.id && !cur.deleted.Load() {
-		q = cur
-	} else if s.reg.deleted[q.id] {
-		s.reg.mu.Unlock()
+	if q = s.reg.put(q); q == nil {
 		return nil, errNoQueue()
-	} else {
-		s.reg.byKey[k] = q
-		s.reg.byID[q.id] = q
-		s.reg.byARN[q.arn] = q
 	}
-	s.reg.mu.Unlock()
 	return q, nil
 }
 
@@ -348,12 +428,18 @@ func (s *Service) refreshQueues(ctx context.Context) error {
 		live[r.id] = true
 		s.reg.mu.RLock()
 		q := s.reg.byID[r.id]
+		consistent := q != nil && s.reg.byKey[q.key] == q && s.reg.byARN[q.arn] == q
 		s.reg.mu.RUnlock()
 		if q == nil {
 			if nq, err := queueFromRow(r); err == nil {
 				s.reg.put(nq)
 			}
 			continue
+		}
+		if !consistent {
+			// Its name maps to another object: make it map to q again
+			// (put keeps a newer queue of the same name).
+			s.reg.put(q)
 		}
 		m, err := metaFromRow(r)
 		if err != nil {
@@ -367,6 +453,8 @@ func (s *Service) refreshQueues(ctx context.Context) error {
 			}
 		}
 	}
+	// Entries of queues gone from the table are dropped, including
+	// entries under a name whose id byID no longer holds.
 	for _, q := range known {
 		if !live[q.id] {
 			if err := s.reloadQueue(ctx, q.id); err != nil {

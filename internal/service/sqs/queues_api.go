@@ -177,7 +177,9 @@ func (s *Service) createQueue(ctx context.Context, in *sqsapi.CreateQueueRequest
 	if err != nil {
 		return nil, err
 	}
-	s.reg.put(q)
+	if r := s.reg.put(q); r != nil {
+		q = r
+	}
 	return &sqsapi.CreateQueueResult{QueueUrl: ptr(q.url(ctx))}, nil
 }
 
