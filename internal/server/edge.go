@@ -96,10 +96,24 @@ func (s *Server) restBinding(r *http.Request) *binding {
 			return b
 		}
 	}
+	if b := s.hostBinding(r); b != nil && b.rest() {
+		return b
+	}
 	for _, b := range s.restBindings {
 		if res := b.router.Route(r); res.Op != nil {
 			return b
 		}
+	}
+	return nil
+}
+
+// hostBinding finds the service an unsigned request names in its Host, as
+// AWS endpoints do: sqs.localhost, sqs.us-east-1.localhost:4566, ... (the
+// first label is the service's endpoint prefix).
+func (s *Server) hostBinding(r *http.Request) *binding {
+	host := r.Host
+	if i := strings.IndexByte(host, '.'); i > 0 {
+		return s.byEndpoint[strings.ToLower(host[:i])]
 	}
 	return nil
 }
@@ -306,10 +320,13 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, reqID string
 		return
 	}
 	info := s.newInfo(r, reqID, "awsQuery")
-	// The service: SigV4 scope first, then the action name.
+	// The service: SigV4 scope first, then the Host, then the action name.
 	var b *binding
 	if sig, err := sigv4.Parse(r); err == nil && sig != nil {
 		b = s.bySigning[sig.Service]
+	}
+	if b == nil {
+		b = s.hostBinding(r)
 	}
 	if b == nil {
 		b = s.byAction[action]

@@ -3,8 +3,11 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -107,5 +110,25 @@ func TestRESTRoutingOnOnePort(t *testing.T) {
 	var nsk *s3types.NoSuchKey
 	if !errors.As(err, &nsk) {
 		t.Fatalf("GetObject(missing) err = %v", err)
+	}
+
+	// Unsigned requests: the Host names the service (s3.localhost), else
+	// the first service whose routes match the path.
+	get := func(host string) (int, string) {
+		req, _ := http.NewRequest("GET", "http://"+l.Addr().String()+"/2015-03-31/functions/hello", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := get("localhost:4566"); status != 200 || !strings.Contains(body, `"FunctionName":"hello"`) {
+		t.Fatalf("path-routed GET = %d %s", status, body)
+	}
+	if status, body := get("s3.localhost:4566"); status != 404 || !strings.Contains(body, "<Code>NoSuchKey</Code>") {
+		t.Fatalf("host-routed GET = %d %s", status, body)
 	}
 }

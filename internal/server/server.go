@@ -49,6 +49,8 @@ type Server struct {
 	byTarget  map[string]*binding
 	byAction  map[string]*binding
 	bySigning map[string]*binding
+	// byEndpoint finds a service by the first label of the Host (sqs.localhost).
+	byEndpoint map[string]*binding
 	// restBindings are tried in order for REST requests without a SigV4 scope.
 	restBindings []*binding
 }
@@ -113,7 +115,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 
 func (s *Server) register(b *binding) {
 	if s.byTarget == nil {
-		s.byTarget, s.byAction, s.bySigning = map[string]*binding{}, map[string]*binding{}, map[string]*binding{}
+		s.byTarget, s.byAction, s.bySigning, s.byEndpoint = map[string]*binding{}, map[string]*binding{}, map[string]*binding{}, map[string]*binding{}
 	}
 	m := b.model
 	if m.Name == "sqs" && m.XMLNamespace == "" {
@@ -136,6 +138,7 @@ func (s *Server) register(b *binding) {
 		}
 	}
 	s.bySigning[m.SigningName] = b
+	s.byEndpoint[m.EndpointPrefix] = b
 	if b.rest() {
 		b.router = restroute.New(m)
 		s.restBindings = append(s.restBindings, b)
