@@ -93,15 +93,8 @@ func (s *Service) DeleteMessageBatch(ctx context.Context, in *sqsapi.DeleteMessa
 }
 
 func (s *Service) deleteMessageBatch(ctx context.Context, in *sqsapi.DeleteMessageBatchRequest) (*sqsapi.DeleteMessageBatchResult, error) {
-	q, err := s.queueByURL(ctx, in.QueueUrl)
+	q, err := batchQueue(ctx, s, in.QueueUrl, "DeleteMessageBatchRequestEntry", in.Entries, func(e *sqsapi.DeleteMessageBatchRequestEntry) *string { return e.Id })
 	if err != nil {
-		return nil, err
-	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if err := checkBatch("DeleteMessageBatchRequestEntry", ids); err != nil {
 		return nil, err
 	}
 	m := q.m()
@@ -280,15 +273,8 @@ func (s *Service) ChangeMessageVisibilityBatch(ctx context.Context, in *sqsapi.C
 }
 
 func (s *Service) changeMessageVisibilityBatch(ctx context.Context, in *sqsapi.ChangeMessageVisibilityBatchRequest) (*sqsapi.ChangeMessageVisibilityBatchResult, error) {
-	q, err := s.queueByURL(ctx, in.QueueUrl)
+	q, err := batchQueue(ctx, s, in.QueueUrl, "ChangeMessageVisibilityBatchRequestEntry", in.Entries, func(e *sqsapi.ChangeMessageVisibilityBatchRequestEntry) *string { return e.Id })
 	if err != nil {
-		return nil, err
-	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if err := checkBatch("ChangeMessageVisibilityBatchRequestEntry", ids); err != nil {
 		return nil, err
 	}
 	m := q.m()

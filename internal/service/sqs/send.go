@@ -344,6 +344,23 @@ func validBatchID(id string) bool {
 	return true
 }
 
+// batchQueue resolves the queue of a batch request and applies the
+// request-level batch rules to its entries' ids.
+func batchQueue[E any](ctx context.Context, s *Service, url *string, shape string, entries []E, id func(*E) *string) (*queue, error) {
+	q, err := s.queueByURL(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]*string, len(entries))
+	for i := range entries {
+		ids[i] = id(&entries[i])
+	}
+	if err := checkBatch(shape, ids); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
 // checkBatch applies the request-level rules of batch operations: 1 to 10
 // entries with distinct, well-formed IDs.
 func checkBatch(shape string, ids []*string) error {
@@ -376,15 +393,8 @@ func (s *Service) SendMessageBatch(ctx context.Context, in *sqsapi.SendMessageBa
 }
 
 func (s *Service) sendMessageBatch(ctx context.Context, in *sqsapi.SendMessageBatchRequest) (*sqsapi.SendMessageBatchResult, error) {
-	q, err := s.queueByURL(ctx, in.QueueUrl)
+	q, err := batchQueue(ctx, s, in.QueueUrl, "SendMessageBatchRequestEntry", in.Entries, func(e *sqsapi.SendMessageBatchRequestEntry) *string { return e.Id })
 	if err != nil {
-		return nil, err
-	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if err := checkBatch("SendMessageBatchRequestEntry", ids); err != nil {
 		return nil, err
 	}
 	total := 0
