@@ -400,11 +400,8 @@ func (s *Service) queueByARN(ctx context.Context, arn string) (*queue, error) {
 	return s.lookup(ctx, k)
 }
 
-// refreshQueues brings the cache in line with the database, for changes
-// made by other nodes sharing it: new and changed queues are (re)loaded,
-// vanished ones dropped.
-func (s *Service) refreshQueues(ctx context.Context) error {
-	known := s.reg.all() // only these may be found gone: later ones may postdate the snapshot
+// allQueueRows reads every queue row.
+func (s *Service) allQueueRows(ctx context.Context) ([]queueRow, error) {
 	var rows []queueRow
 	err := s.st.View(ctx, func(tx *store.Tx) error {
 		rs, err := tx.Query(ctx, "SELECT "+queueCols+" FROM sqs_queues")
@@ -420,6 +417,15 @@ func (s *Service) refreshQueues(ctx context.Context) error {
 		}
 		return rs.Err()
 	})
+	return rows, err
+}
+
+// refreshQueues brings the cache in line with the database, for changes
+// made by other nodes sharing it: new and changed queues are (re)loaded,
+// vanished ones dropped.
+func (s *Service) refreshQueues(ctx context.Context) error {
+	known := s.reg.all() // only these may be found gone: later ones may postdate the snapshot
+	rows, err := s.allQueueRows(ctx)
 	if err != nil {
 		return err
 	}
@@ -467,21 +473,7 @@ func (s *Service) refreshQueues(ctx context.Context) error {
 
 // loadQueues fills the cache from the database.
 func (s *Service) loadQueues(ctx context.Context) error {
-	var rows []queueRow
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		rs, err := tx.Query(ctx, "SELECT "+queueCols+" FROM sqs_queues")
-		if err != nil {
-			return err
-		}
-		for rs.Next() {
-			r, err := scanQueue(rs)
-			if err != nil {
-				return err
-			}
-			rows = append(rows, r)
-		}
-		return rs.Err()
-	})
+	rows, err := s.allQueueRows(ctx)
 	if err != nil {
 		return err
 	}
