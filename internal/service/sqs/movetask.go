@@ -265,6 +265,19 @@ func validARNFormat(arn string) bool {
 	return ok
 }
 
+// moveTaskSource resolves the SourceArn of a move task request.
+func (s *Service) moveTaskSource(ctx context.Context, arn *string) (*queue, error) {
+	srcARN := deref(arn)
+	if !validARNFormat(srcARN) {
+		return nil, invalidParam("You must use this format to specify the SourceArn: arn:<partition>:<service>:<region>:<account-id>:<resource-id>")
+	}
+	src, err := s.queueByARN(ctx, srcARN)
+	if isKind(err, errQueueDoesNotExist) {
+		return nil, errorf(errResourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
+	}
+	return src, err
+}
+
 // StartMessageMoveTask starts moving the messages of a dead-letter queue
 // back to their source queues or to a destination queue.
 func (s *Service) StartMessageMoveTask(ctx context.Context, in *sqsapi.StartMessageMoveTaskRequest) (*sqsapi.StartMessageMoveTaskResult, error) {
@@ -273,14 +286,7 @@ func (s *Service) StartMessageMoveTask(ctx context.Context, in *sqsapi.StartMess
 }
 
 func (s *Service) startMessageMoveTask(ctx context.Context, in *sqsapi.StartMessageMoveTaskRequest) (*sqsapi.StartMessageMoveTaskResult, error) {
-	srcARN := deref(in.SourceArn)
-	if !validARNFormat(srcARN) {
-		return nil, invalidParam("You must use this format to specify the SourceArn: arn:<partition>:<service>:<region>:<account-id>:<resource-id>")
-	}
-	src, err := s.queueByARN(ctx, srcARN)
-	if isKind(err, errQueueDoesNotExist) {
-		return nil, errorf(errResourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
-	}
+	src, err := s.moveTaskSource(ctx, in.SourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -397,14 +403,7 @@ func (s *Service) ListMessageMoveTasks(ctx context.Context, in *sqsapi.ListMessa
 }
 
 func (s *Service) listMessageMoveTasks(ctx context.Context, in *sqsapi.ListMessageMoveTasksRequest) (*sqsapi.ListMessageMoveTasksResult, error) {
-	srcARN := deref(in.SourceArn)
-	if !validARNFormat(srcARN) {
-		return nil, invalidParam("You must use this format to specify the SourceArn: arn:<partition>:<service>:<region>:<account-id>:<resource-id>")
-	}
-	src, err := s.queueByARN(ctx, srcARN)
-	if isKind(err, errQueueDoesNotExist) {
-		return nil, errorf(errResourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
-	}
+	src, err := s.moveTaskSource(ctx, in.SourceArn)
 	if err != nil {
 		return nil, err
 	}
