@@ -60,6 +60,7 @@ var files = map[string]string{
 	"lambda":                  "lambda-2015-03-31.json",
 	"s3":                      "s3-2006-03-01.json",
 	"apigatewaymanagementapi": "apigatewaymanagementapi-2018-11-29.json",
+	"logs":                    "cloudwatch-logs-2014-03-28.json",
 }
 
 func main() {
