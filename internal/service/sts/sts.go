@@ -43,42 +43,7 @@ func (s *Service) ValidationError(op string, vs []model.Violation) error {
 // "1 validation error detected: Value null at 'roleArn' failed to satisfy
 // constraint: Member must not be null".
 func ValidationError(vs []model.Violation) error {
-	var parts []string
-	for _, v := range vs {
-		member := lowerFirst(v.Member)
-		switch v.Kind {
-		case "required":
-			parts = append(parts, "Value null at '"+member+"' failed to satisfy constraint: Member must not be null")
-		case "length":
-			parts = append(parts, "Value '"+v.Value+"' at '"+member+"' failed to satisfy constraint: Member must have length "+lengthText(v.Detail))
-		case "range":
-			parts = append(parts, "Value '"+v.Value+"' at '"+member+"' failed to satisfy constraint: Member must have value "+lengthText(v.Detail))
-		case "pattern":
-			parts = append(parts, "Value '"+v.Value+"' at '"+member+"' failed to satisfy constraint: Member must satisfy regular expression pattern: "+v.Detail)
-		case "enum":
-			parts = append(parts, "Value '"+v.Value+"' at '"+member+"' failed to satisfy constraint: Member must satisfy enum value set: "+v.Detail)
-		}
-	}
-	n := len(parts)
-	noun := "errors"
-	if n == 1 {
-		noun = "error"
-	}
-	return awserr.Newf("ValidationError", "%d validation %s detected: %s", n, noun, strings.Join(parts, "; ")).WithStatus(400)
-}
-
-func lengthText(d string) string {
-	if lo, hi, ok := strings.Cut(d, ".."); ok {
-		return "greater than or equal to " + lo + " and less than or equal to " + hi
-	}
-	return d
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return awserr.New("ValidationError", model.ValidationMessage(vs)).WithStatus(400)
 }
 
 func ptr[T any](v T) *T { return &v }
