@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -158,6 +160,16 @@ func (s *Server) AWSConfig() aws.Config {
 // SQS returns an SQS client.
 func (s *Server) SQS(opts ...func(*sqs.Options)) *sqs.Client {
 	return sqs.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// Lambda returns a Lambda client.
+func (s *Server) Lambda(opts ...func(*lambda.Options)) *lambda.Client {
+	return lambda.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// Logs returns a CloudWatch Logs client.
+func (s *Server) Logs(opts ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
+	return cloudwatchlogs.NewFromConfig(s.AWSConfig(), opts...)
 }
 
 // STS returns an STS client.

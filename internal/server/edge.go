@@ -38,6 +38,8 @@ type binding struct {
 	// fixup adjusts a decoded query-protocol input from the request (optional).
 	fixup  func(r *http.Request, op string, in any)
 	health func() string
+	// maxBody overrides the default request body limit (REST services).
+	maxBody int64
 	// router matches REST requests (restJson1, restXml services).
 	router *restroute.Router
 }
@@ -53,7 +55,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reqID := uuid.NewString()
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	limit := int64(maxBody)
+	if r.Header.Get("X-Amz-Target") == "" && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if b := s.restBinding(r); b != nil && b.maxBody > 0 {
+			limit = b.maxBody
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

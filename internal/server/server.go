@@ -14,15 +14,20 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/hako-dev/hako/internal/clock"
 	"github.com/hako-dev/hako/internal/config"
 	"github.com/hako-dev/hako/internal/model"
+	"github.com/hako-dev/hako/internal/model/lambdaapi"
+	"github.com/hako-dev/hako/internal/model/logsapi"
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/model/stsapi"
 	"github.com/hako-dev/hako/internal/protocol/restroute"
+	"github.com/hako-dev/hako/internal/service/lambda"
+	"github.com/hako-dev/hako/internal/service/logs"
 	"github.com/hako-dev/hako/internal/service/sqs"
 	"github.com/hako-dev/hako/internal/service/sts"
 	"github.com/hako-dev/hako/internal/store"
@@ -43,7 +48,11 @@ type Server struct {
 	lock   *os.File
 	store  *store.Store
 	sqs    *sqs.Service
+	logs   *logs.Service
+	lambda *lambda.Service
 	http   *http.Server
+	// endpoint is hako's own URL once it listens (functions call it).
+	endpoint atomic.Value
 
 	bindings  []*binding
 	byTarget  map[string]*binding
@@ -91,7 +100,27 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.lock.Close()
 		return nil, fmt.Errorf("sqs: %w", err)
 	}
+	s.logs, err = logs.New(ctx, logs.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "logs")})
+	if err != nil {
+		s.sqs.Close()
+		st.Close()
+		s.lock.Close()
+		return nil, fmt.Errorf("logs: %w", err)
+	}
 	stsSvc := sts.New(s.clock, s.logger.With("service", "sts"))
+	s.lambda, err = lambda.New(ctx, lambda.Config{
+		Store: st, Clock: s.clock, Logger: s.logger.With("service", "lambda"), DataDir: cfg.DataDir,
+		Launch:      s.launchRuntime,
+		Credentials: s.credentialsFor,
+		Endpoint:    s.Endpoint,
+		Queues:      s.sqs,
+	})
+	if err != nil {
+		s.sqs.Close()
+		st.Close()
+		s.lock.Close()
+		return nil, fmt.Errorf("lambda: %w", err)
+	}
 
 	s.register(&binding{
 		model: sqsapi.Service,
@@ -110,7 +139,51 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		validation: stsSvc.ValidationError,
 		health:     stsSvc.Health,
 	})
+	s.register(&binding{
+		model: logsapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return logsapi.Dispatch(ctx, s.logs, op, in)
+		},
+		validation: s.logs.ValidationError,
+		health:     s.logs.Health,
+	})
+	s.register(&binding{
+		model: lambdaapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return lambdaapi.Dispatch(ctx, s.lambda, op, in)
+		},
+		validation: s.lambda.ValidationError,
+		health:     s.lambda.Health,
+		maxBody:    lambdaMaxBody,
+	})
 	return s, nil
+}
+
+// lambdaMaxBody is the largest Lambda request: a CreateFunction with a
+// 50 MB package, base64 in JSON.
+const lambdaMaxBody = 70167211
+
+// Endpoint returns hako's URL, as functions reach it.
+func (s *Server) Endpoint() string {
+	if v, ok := s.endpoint.Load().(string); ok {
+		return v
+	}
+	return ""
+}
+
+// credentialsFor returns the access key functions of account run with.
+func (s *Server) credentialsFor(account string) (string, string) {
+	for _, k := range s.cfg.Keys {
+		if k.Account == account {
+			return k.AccessKeyID, k.Secret
+		}
+	}
+	return account, "test"
+}
+
+// launchRuntime returns the command of an interpreted runtime's client.
+func (s *Server) launchRuntime(runtime string) ([]string, error) {
+	return nil, fmt.Errorf("hako cannot run %s functions yet", runtime)
 }
 
 func (s *Server) register(b *binding) {
@@ -167,6 +240,15 @@ func (s *Server) Handler() http.Handler { return s }
 
 // Serve accepts connections on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	if s.Endpoint() == "" {
+		addr := l.Addr().String()
+		if host, port, err := net.SplitHostPort(addr); err == nil {
+			if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+				addr = net.JoinHostPort("127.0.0.1", port)
+			}
+		}
+		s.endpoint.Store("http://" + addr)
+	}
 	err := s.http.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -178,9 +260,15 @@ func (s *Server) Serve(l net.Listener) error {
 // done), stops the services and closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
+	if s.lambda != nil {
+		errs = append(errs, s.lambda.Close())
+	}
 	if s.sqs != nil {
 		// Wake long polls first so in-flight receives can finish.
 		errs = append(errs, s.sqs.Close())
+	}
+	if s.logs != nil {
+		errs = append(errs, s.logs.Close())
 	}
 	if s.http != nil {
 		errs = append(errs, s.http.Shutdown(ctx))
