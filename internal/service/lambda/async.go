@@ -28,6 +28,9 @@ const (
 	retryDelay     = time.Minute // Lambda waits 1 minute, then 2 minutes
 	leaseMargin    = time.Minute
 	asyncWorkers   = 64
+	// throttleDelay puts a throttled event back; a finishing invocation
+	// wakes the runner anyway.
+	throttleDelay = 200 * time.Millisecond
 )
 
 // asyncMeta is carried with a queued invocation.
@@ -100,12 +103,9 @@ func (a *asyncRunner) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		// The clock timer fires when the next retry is due; the wall-clock
+		// poll picks up rows other nodes queued.
 		wait := time.Second
-		if next > 0 {
-			if d := time.Until(time.UnixMilli(next)) + 0; d < wait {
-				wait = max(d, 0)
-			}
-		}
 		var t clock.Timer
 		if next > 0 {
 			t = clock.TimerAt(s.clk, time.UnixMilli(next))
@@ -212,7 +212,7 @@ func (a *asyncRunner) execute(ctx context.Context, r asyncRow) {
 	case errors.As(err, &te):
 		// Throttled invocations go back to the queue without using up a
 		// retry, until the maximum event age.
-		a.reschedule(ctx, r.id, r.attempts, now.Add(time.Second))
+		a.reschedule(ctx, r.id, r.attempts, now.Add(throttleDelay))
 		return
 	case err != nil:
 		if ctx.Err() != nil {

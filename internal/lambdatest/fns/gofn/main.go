@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
@@ -22,6 +24,10 @@ type Event struct {
 	Exit    *int   `json:"exit,omitempty"`
 	Env     string `json:"env,omitempty"`
 	Context bool   `json:"context,omitempty"`
+	// SendTo is a queue URL: the function sends Body there through hako's
+	// SQS, found by the SDK through AWS_ENDPOINT_URL.
+	SendTo string `json:"sendTo,omitempty"`
+	Body   string `json:"body,omitempty"`
 }
 
 type failure struct{ msg string }
@@ -34,6 +40,15 @@ func handle(ctx context.Context, ev Event) (any, error) {
 	}
 	if ev.Sleep > 0 {
 		time.Sleep(time.Duration(ev.Sleep) * time.Millisecond)
+	}
+	if ev.SendTo != "" {
+		cfg, err := config.LoadDefaultConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := sqs.NewFromConfig(cfg).SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &ev.SendTo, MessageBody: &ev.Body}); err != nil {
+			return nil, err
+		}
 	}
 	if ev.Exit != nil {
 		os.Exit(*ev.Exit)
