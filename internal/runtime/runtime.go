@@ -159,22 +159,26 @@ func acctKey(s *Spec) string { return s.Account + "/" + s.Region }
 
 // Invoke runs inv on a warm sandbox of spec, or a new one.
 func (m *Manager) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Result, error) {
-	sb, err := m.acquire(spec)
-	if err != nil {
-		return nil, err
-	}
-	var res *Result
-	if sb == nil {
-		sb, res, err = m.start(ctx, spec, inv)
-		if sb == nil {
-			m.release(spec, nil, true)
-			return res, err
+	for {
+		sb, err := m.acquire(spec)
+		if err != nil {
+			return nil, err
 		}
-	} else {
-		res = sb.invoke(ctx, inv)
+		var res *Result
+		if sb == nil {
+			sb, res, err = m.start(ctx, spec, inv)
+			if sb == nil {
+				m.release(spec, nil, true)
+				return res, err
+			}
+		} else if res = sb.invoke(ctx, inv); res == nil {
+			// The warm sandbox had died; run on a new one.
+			m.release(spec, sb, true)
+			continue
+		}
+		m.release(spec, sb, !sb.healthy())
+		return res, nil
 	}
-	m.release(spec, sb, !sb.healthy())
-	return res, nil
 }
 
 // acquire reserves concurrency and returns an idle sandbox, or nil when a

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -55,11 +56,12 @@ type fnError struct {
 }
 
 type call struct {
-	inv      *Invocation
-	deadline time.Time
-	done     chan struct{}
-	payload  []byte
-	errType  string
+	inv       *Invocation
+	delivered atomic.Bool // the runtime took it from /next
+	deadline  time.Time
+	done      chan struct{}
+	payload   []byte
+	errType   string
 }
 
 // start launches a sandbox for spec and waits for its init phase. A failed
@@ -117,7 +119,12 @@ func (m *Manager) start(ctx context.Context, spec *Spec, inv *Invocation) (sb *s
 	}
 	initDur := time.Since(t0)
 	initLines := sb.readOutput(false)
-	res = sb.invokeWith(ctx, inv, initLines, initDur)
+	if res = sb.invokeWith(ctx, inv, initLines, initDur); res == nil {
+		// Died between init and taking its first invocation.
+		sb.markBroken()
+		res = &Result{ErrorType: "Runtime.ExitError", Payload: errorJSON("Runtime.ExitError",
+			fmt.Sprintf("RequestId: %s Error: %s", inv.RequestID, exitText(sb.exitErrValue())))}
+	}
 	return sb, res, nil
 }
 
@@ -284,6 +291,7 @@ func (sb *sandbox) serveNext(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		return
 	}
+	c.delivered.Store(true)
 	h := w.Header()
 	h["Lambda-Runtime-Aws-Request-Id"] = []string{c.inv.RequestID}
 	h["Lambda-Runtime-Deadline-Ms"] = []string{strconv.FormatInt(c.deadline.UnixMilli(), 10)}
@@ -374,6 +382,15 @@ func (sb *sandbox) invokeWith(_ context.Context, inv *Invocation, pending []LogL
 		case <-c.done:
 			res.Payload, res.ErrorType = c.payload, c.errType
 		default:
+			if !c.delivered.Load() {
+				// The process died after its previous invocation (a
+				// crash after responding): this call never reached it.
+				sb.mu.Lock()
+				sb.cur = nil
+				sb.mu.Unlock()
+				timer.Stop()
+				return nil
+			}
 			res.ErrorType = "Runtime.ExitError"
 			msg := fmt.Sprintf("RequestId: %s Error: %s", inv.RequestID, exitText(exitErr))
 			res.Payload = errorJSON(res.ErrorType, msg)
@@ -480,6 +497,12 @@ func (sb *sandbox) maxMemoryMB() int {
 		}
 	}
 	return 0
+}
+
+func (sb *sandbox) exitErrValue() error {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.exitErr
 }
 
 func (sb *sandbox) markBroken() {

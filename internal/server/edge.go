@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -50,6 +51,10 @@ func (b *binding) rest() bool {
 
 // ServeHTTP is the edge: request id, limits, SigV4, routing, codecs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if id, path, ok := functionURLID(r); ok {
+		s.serveFunctionURL(w, r, id, path)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_hako/") {
 		s.serveInternal(w, r)
 		return
@@ -441,6 +446,18 @@ func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"status": "running", "services": services})
 	default:
+		if hexDigest, ok := strings.CutPrefix(r.URL.Path, "/_hako/lambda/code/"); ok && r.Method == http.MethodGet {
+			// Code.Location of GetFunction: the deployment package.
+			zipb, err := s.lambda.CodeByHexDigest(r.Context(), strings.TrimSuffix(hexDigest, ".zip"))
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/zip")
+			w.Header().Set("Content-Length", strconv.Itoa(len(zipb)))
+			w.Write(zipb)
+			return
+		}
 		if strings.HasPrefix(r.URL.Path, "/_hako/debug/pprof/") {
 			// Profiles for operators and benchmarks: /_hako/debug/pprof/profile?seconds=10
 			r2 := r.Clone(r.Context())

@@ -783,6 +783,7 @@ func (s *Service) DeleteFunction(ctx context.Context, in *lambdaapi.DeleteFuncti
 			"DELETE FROM lambda_functions WHERE account = ? AND region = ? AND name = ?",
 			"DELETE FROM lambda_versions WHERE account = ? AND region = ? AND name = ?",
 			"DELETE FROM lambda_aliases WHERE account = ? AND region = ? AND name = ?",
+			"DELETE FROM lambda_urls WHERE account = ? AND region = ? AND name = ?",
 		} {
 			if _, err := tx.Exec(ctx, q, ref.account, ref.region, ref.name); err != nil {
 				return err

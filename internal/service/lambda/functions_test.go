@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -258,4 +259,13 @@ func TestVersionsAliasesTagsPolicy(t *testing.T) {
 	if len(list.Functions) != 1 {
 		t.Errorf("list %d", len(list.Functions))
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

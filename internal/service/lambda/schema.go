@@ -74,4 +74,15 @@ CREATE TABLE lambda_esm (
 	config   TEXT NOT NULL
 );
 `,
+}, {
+	Version: 2,
+	SQL: `
+CREATE TABLE lambda_urls (
+	url_id    TEXT NOT NULL PRIMARY KEY,
+	account   TEXT NOT NULL,
+	region    TEXT NOT NULL,
+	name      TEXT NOT NULL,
+	qualifier TEXT NOT NULL
+);
+`,
 }}
