@@ -32,6 +32,7 @@ type sandbox struct {
 	srv    *http.Server
 	cmd    *exec.Cmd
 	out    *os.File // the process's stdout and stderr, read back by offset
+	status *os.File // /proc/PID/status, for Max Memory Used
 	outOff int64
 	outBuf []byte // an unfinished last line
 
@@ -351,7 +352,8 @@ func (sb *sandbox) serveResult(w http.ResponseWriter, r *http.Request, id, kind 
 
 // invoke runs inv on this warm sandbox.
 func (sb *sandbox) invoke(ctx context.Context, inv *Invocation) *Result {
-	return sb.invokeWith(ctx, inv, sb.readOutput(false), 0)
+	// Output written between invocations is read with this one's.
+	return sb.invokeWith(ctx, inv, nil, 0)
 }
 
 func (sb *sandbox) invokeWith(_ context.Context, inv *Invocation, pending []LogLine, initDur time.Duration) *Result {
@@ -482,21 +484,32 @@ func (sb *sandbox) readOutput(final bool) []LogLine {
 	return lines
 }
 
+// maxMemoryMB reads the process's peak resident size (VmHWM). The status
+// file stays open: one pread per invocation.
 func (sb *sandbox) maxMemoryMB() int {
 	if sb.cmd == nil || sb.cmd.Process == nil {
 		return 0
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(sb.cmd.Process.Pid) + "/status")
-	if err != nil {
+	if sb.status == nil {
+		f, err := os.Open("/proc/" + strconv.Itoa(sb.cmd.Process.Pid) + "/status")
+		if err != nil {
+			return 0
+		}
+		sb.status = f
+	}
+	var buf [2048]byte
+	n, _ := sb.status.ReadAt(buf[:], 0)
+	b := buf[:n]
+	i := bytes.Index(b, []byte("VmHWM:"))
+	if i < 0 {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			return (kb + 1023) / 1024
-		}
+	b = b[i+len("VmHWM:"):]
+	if j := bytes.IndexByte(b, '\n'); j >= 0 {
+		b = b[:j]
 	}
-	return 0
+	kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(string(b)), "kB")))
+	return (kb + 1023) / 1024
 }
 
 func (sb *sandbox) exitErrValue() error {
@@ -541,6 +554,9 @@ func (sb *sandbox) stop() {
 		}
 		if sb.out != nil {
 			sb.out.Close()
+		}
+		if sb.status != nil {
+			sb.status.Close()
 		}
 		os.RemoveAll(sb.dir)
 	})
