@@ -26,6 +26,7 @@ import (
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/model/stsapi"
 	"github.com/hako-dev/hako/internal/protocol/restroute"
+	"github.com/hako-dev/hako/internal/runtime"
 	"github.com/hako-dev/hako/internal/service/lambda"
 	"github.com/hako-dev/hako/internal/service/logs"
 	"github.com/hako-dev/hako/internal/service/sqs"
@@ -114,8 +115,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		Credentials: s.credentialsFor,
 		Endpoint:    s.Endpoint,
 		Queues:      s.sqs,
+		Logs:        logSink{s.logs},
 	})
 	if err != nil {
+		s.logs.Close()
 		s.sqs.Close()
 		st.Close()
 		s.lock.Close()
@@ -157,6 +160,17 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		maxBody:    lambdaMaxBody,
 	})
 	return s, nil
+}
+
+// logSink writes function output into CloudWatch Logs.
+type logSink struct{ logs *logs.Service }
+
+func (l logSink) Append(ctx context.Context, account, region, group, stream string, lines []runtime.LogLine) error {
+	events := make([]logs.Event, len(lines))
+	for i, ln := range lines {
+		events[i] = logs.Event{Time: ln.Time, Message: ln.Text}
+	}
+	return l.logs.Append(ctx, account, region, group, stream, events)
 }
 
 // lambdaMaxBody is the largest Lambda request: a CreateFunction with a
