@@ -149,12 +149,20 @@ func (a *asyncRunner) claim(ctx context.Context) (int64, error) {
 			rows = append(rows, r)
 		}
 		q.Close()
+		claimed := rows[:0]
 		for _, r := range rows {
-			// The lease outlives the longest invocation.
-			if _, err := tx.Exec(ctx, "UPDATE lambda_async SET lease_at = ? WHERE id = ?", now+(15*time.Minute+leaseMargin).Milliseconds(), r.id); err != nil {
+			// The lease outlives the longest invocation. Another node may
+			// have claimed the row since the SELECT: then nothing changes.
+			res, err := tx.Exec(ctx, "UPDATE lambda_async SET lease_at = ? WHERE id = ? AND lease_at <= ?",
+				now+(15*time.Minute+leaseMargin).Milliseconds(), r.id, now)
+			if err != nil {
 				return err
 			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				claimed = append(claimed, r)
+			}
 		}
+		rows = claimed
 		var n sql.NullInt64
 		if err := tx.QueryRow(ctx, "SELECT MIN(due_at) FROM lambda_async WHERE due_at > ? AND lease_at <= ?", now, now).Scan(&n); err != nil {
 			return err

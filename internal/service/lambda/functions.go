@@ -178,6 +178,7 @@ func (s *Service) update(ctx context.Context, r fnRef, fn func(tx *store.Tx, row
 		if !ok {
 			return fnNotFound(fnRef{account: r.account, region: r.region, name: r.name})
 		}
+		tx.Notify(notifyChannel, cacheKey(r))
 		return fn(tx, row)
 	})
 	s.invalidate(r)
@@ -377,6 +378,7 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 		if err := saveFn(ctx, tx, row, true); err != nil {
 			return err
 		}
+		tx.Notify(notifyChannel, cacheKey(ref))
 		out = row.cfg
 		if deref(in.Publish) {
 			v, err := publish(ctx, tx, row, "", now)

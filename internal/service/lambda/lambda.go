@@ -81,6 +81,8 @@ type Service struct {
 	async    *asyncRunner
 	esm      *esmRunner
 
+	unsubscribe func()
+
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -114,6 +116,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if s.st.Dialect() == store.Postgres {
+		// Other nodes change functions too: drop what they changed.
+		s.unsubscribe = s.st.Subscribe(notifyChannel, s.onNotify)
+	}
 	s.logs = newLogShipper(s)
 	rt, err := runtime.New(runtime.Config{
 		Dir:                filepath.Join(s.dir, "sandboxes"),
@@ -136,6 +142,22 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// notifyChannel carries the keys of changed functions between nodes.
+const notifyChannel = "lambda_fn"
+
+// onNotify drops the cached invocation data of a function another node
+// (or this one) changed; "" means notifications may have been missed.
+func (s *Service) onNotify(payload string) {
+	s.cacheMu.Lock()
+	if payload == "" {
+		s.cache = map[string]map[string]*resolved{}
+	} else {
+		delete(s.cache, payload)
+	}
+	s.cacheGen++
+	s.cacheMu.Unlock()
+}
+
 func (s *Service) goBG(f func(ctx context.Context)) {
 	s.wg.Add(1)
 	go func() { defer s.wg.Done(); f(s.ctx) }()
@@ -144,6 +166,9 @@ func (s *Service) goBG(f func(ctx context.Context)) {
 // Close stops the background work and every sandbox.
 func (s *Service) Close() error {
 	s.once.Do(func() {
+		if s.unsubscribe != nil {
+			s.unsubscribe()
+		}
 		s.cancel()
 		s.wg.Wait()
 		s.rt.Close()
