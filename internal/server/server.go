@@ -27,6 +27,7 @@ import (
 	"github.com/hako-dev/hako/internal/model/stsapi"
 	"github.com/hako-dev/hako/internal/protocol/restroute"
 	"github.com/hako-dev/hako/internal/runtime"
+	"github.com/hako-dev/hako/internal/runtime/langs"
 	"github.com/hako-dev/hako/internal/service/lambda"
 	"github.com/hako-dev/hako/internal/service/logs"
 	"github.com/hako-dev/hako/internal/service/sqs"
@@ -107,6 +108,13 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		st.Close()
 		s.lock.Close()
 		return nil, fmt.Errorf("logs: %w", err)
+	}
+	if err := langs.Install(s.runtimesDir()); err != nil {
+		s.logs.Close()
+		s.sqs.Close()
+		st.Close()
+		s.lock.Close()
+		return nil, fmt.Errorf("install runtime clients: %w", err)
 	}
 	stsSvc := sts.New(s.clock, s.logger.With("service", "sts"))
 	s.lambda, err = lambda.New(ctx, lambda.Config{
@@ -197,8 +205,14 @@ func (s *Server) credentialsFor(account string) (string, string) {
 
 // launchRuntime returns the command of an interpreted runtime's client.
 func (s *Server) launchRuntime(runtime string) ([]string, error) {
-	return nil, fmt.Errorf("hako cannot run %s functions yet", runtime)
+	if !langs.Supported(runtime) {
+		return nil, fmt.Errorf("hako cannot run %s functions: it runs provided.al2023, provided.al2, nodejs and python3 functions", runtime)
+	}
+	return langs.Command(runtime, s.runtimesDir())
 }
+
+// runtimesDir holds the embedded runtime clients, installed at start.
+func (s *Server) runtimesDir() string { return filepath.Join(s.cfg.DataDir, "runtimes") }
 
 func (s *Server) register(b *binding) {
 	if s.byTarget == nil {
