@@ -1,0 +1,3 @@
+const missing = require('does-not-exist');
+
+exports.handler = async () => missing;

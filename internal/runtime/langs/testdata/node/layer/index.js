@@ -1,0 +1,1 @@
+exports.handler = async () => [require('layerlib').name, require('layerlib20').name];

@@ -1,0 +1,3 @@
+import { NonexistentClient } from '@aws-sdk/client-nonexistent';
+
+export const handler = async () => typeof NonexistentClient;

@@ -1,0 +1,3 @@
+const { NonexistentClient } = require('@aws-sdk/client-nonexistent');
+
+exports.handler = async () => typeof NonexistentClient;

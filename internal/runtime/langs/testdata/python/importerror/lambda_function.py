@@ -1,0 +1,5 @@
+import does_not_exist  # noqa: F401
+
+
+def lambda_handler(event, context):
+    return "unreachable"
