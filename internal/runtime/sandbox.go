@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -301,7 +302,12 @@ func (sb *sandbox) serveNext(w http.ResponseWriter, r *http.Request) {
 		h["Lambda-Runtime-Trace-Id"] = []string{c.inv.TraceID}
 	}
 	if c.inv.ClientContext != "" {
-		h["Lambda-Runtime-Client-Context"] = []string{c.inv.ClientContext}
+		// Clients send it base64-encoded; runtimes get the JSON.
+		cc := c.inv.ClientContext
+		if b, err := base64.StdEncoding.DecodeString(cc); err == nil {
+			cc = string(b)
+		}
+		h["Lambda-Runtime-Client-Context"] = []string{cc}
 	}
 	if c.inv.Identity != "" {
 		h["Lambda-Runtime-Cognito-Identity"] = []string{c.inv.Identity}

@@ -11,9 +11,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -53,6 +55,9 @@ type Server struct {
 	logs   *logs.Service
 	lambda *lambda.Service
 	http   *http.Server
+	// python is the host's python3 interpreter, resolved once.
+	pythonOnce sync.Once
+	python     string
 	// endpoint is hako's own URL once it listens (functions call it).
 	endpoint atomic.Value
 
@@ -208,7 +213,22 @@ func (s *Server) launchRuntime(runtime string) ([]string, error) {
 	if !langs.Supported(runtime) {
 		return nil, fmt.Errorf("hako cannot run %s functions: it runs provided.al2023, provided.al2, nodejs and python3 functions", runtime)
 	}
-	return langs.Command(runtime, s.runtimesDir())
+	argv, err := langs.Command(runtime, s.runtimesDir())
+	if err != nil || !strings.HasPrefix(runtime, "python") {
+		return argv, err
+	}
+	// Version managers (pyenv) put a shell shim first on PATH that costs
+	// ~100 ms per start: run the interpreter it resolves to.
+	s.pythonOnce.Do(func() {
+		out, err := exec.Command(argv[0], "-c", "import sys; print(sys.executable)").Output()
+		if p := strings.TrimSpace(string(out)); err == nil && p != "" {
+			s.python = p
+		}
+	})
+	if s.python != "" {
+		argv = append([]string{s.python}, argv[1:]...)
+	}
+	return argv, nil
 }
 
 // runtimesDir holds the embedded runtime clients, installed at start.
