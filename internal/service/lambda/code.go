@@ -72,14 +72,8 @@ func safePath(name string) (string, bool) {
 
 // putCode stores a package (once per digest) in tx.
 func putCode(ctx context.Context, tx *store.Tx, ci codeInfo, zipb []byte) error {
-	var n int
-	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM lambda_code WHERE sha = ?", ci.sha).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	_, err := tx.Exec(ctx, "INSERT INTO lambda_code (sha, zip, size) VALUES (?, ?, ?)", ci.sha, zipb, ci.size)
+	// Two nodes may store the same package at once: the first one wins.
+	_, err := tx.Exec(ctx, "INSERT INTO lambda_code (sha, zip, size) VALUES (?, ?, ?) ON CONFLICT (sha) DO NOTHING", ci.sha, zipb, ci.size)
 	return err
 }
 
