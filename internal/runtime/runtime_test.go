@@ -29,7 +29,7 @@ func (s *sinkRec) sink(_ *Spec, _ string, lines []LogLine) {
 	}
 }
 
-func unzipTo(t *testing.T, zb []byte, dir string) {
+func unzipTo(t testing.TB, zb []byte, dir string) {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
 	if err != nil {
@@ -224,4 +224,13 @@ func TestParallelSandboxes(t *testing.T) {
 	if idle, _ := m.Stats(); idle != 1 {
 		t.Errorf("old sandboxes not retired: idle=%d", idle)
 	}
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
