@@ -277,6 +277,9 @@ func tagRef(ctx context.Context, resource string) (fnRef, error) {
 
 // TagResource adds tags to a function.
 func (s *Service) TagResource(ctx context.Context, in *lambdaapi.TagResourceRequest) error {
+	if _, ok := esmUUIDOf(deref(in.Resource)); ok {
+		return s.tagESM(ctx, deref(in.Resource), in.Tags, nil)
+	}
 	ref, err := tagRef(ctx, deref(in.Resource))
 	if err != nil {
 		return err
@@ -294,6 +297,9 @@ func (s *Service) TagResource(ctx context.Context, in *lambdaapi.TagResourceRequ
 
 // UntagResource removes tags from a function.
 func (s *Service) UntagResource(ctx context.Context, in *lambdaapi.UntagResourceRequest) error {
+	if _, ok := esmUUIDOf(deref(in.Resource)); ok {
+		return s.tagESM(ctx, deref(in.Resource), nil, in.TagKeys)
+	}
 	ref, err := tagRef(ctx, deref(in.Resource))
 	if err != nil {
 		return err
@@ -308,6 +314,13 @@ func (s *Service) UntagResource(ctx context.Context, in *lambdaapi.UntagResource
 
 // ListTags returns a function's tags.
 func (s *Service) ListTags(ctx context.Context, in *lambdaapi.ListTagsRequest) (*lambdaapi.ListTagsResponse, error) {
+	if _, ok := esmUUIDOf(deref(in.Resource)); ok {
+		tags, err := s.esmTags(ctx, deref(in.Resource))
+		if err != nil {
+			return nil, err
+		}
+		return &lambdaapi.ListTagsResponse{Tags: tags}, nil
+	}
 	ref, err := tagRef(ctx, deref(in.Resource))
 	if err != nil {
 		return nil, err
