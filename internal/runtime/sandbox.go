@@ -3,13 +3,10 @@ package runtime
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,14 +27,14 @@ type sandbox struct {
 	dir    string
 	stream string
 	ln     net.Listener
-	srv    *http.Server
+	conns  connSet
 	cmd    *exec.Cmd
 	out    *os.File // the process's stdout and stderr, read back by offset
 	status *os.File // /proc/PID/status, for Max Memory Used
 	outOff int64
 	outBuf []byte // an unfinished last line
 
-	next     chan *call
+	idle     chan *apiConn // connections waiting in GET /next
 	ready    chan struct{} // closed by the first /next
 	readyOne sync.Once
 	exited   chan struct{}
@@ -46,6 +43,7 @@ type sandbox struct {
 
 	mu       sync.Mutex
 	cur      *call
+	curConn  *apiConn // the connection the invoking goroutine reads
 	initErr  *fnError
 	exitErr  error
 	broken   bool
@@ -78,7 +76,7 @@ func (m *Manager) start(ctx context.Context, spec *Spec, inv *Invocation) (sb *s
 		m: m, spec: spec,
 		dir:     filepath.Join(m.cfg.Dir, newID(8)),
 		stream:  streamName(spec, t0),
-		next:    make(chan *call, 1),
+		idle:    make(chan *apiConn, 8),
 		ready:   make(chan struct{}),
 		exited:  make(chan struct{}),
 		closing: make(chan struct{}),
@@ -185,8 +183,7 @@ func (sb *sandbox) launch(argv []string) error {
 		return err
 	}
 	sb.ln = ln
-	sb.srv = &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
-	go sb.srv.Serve(ln)
+	go sb.acceptLoop()
 
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = spec.CodeDir
@@ -246,116 +243,6 @@ func (sb *sandbox) environ(api, tmp string) []string {
 	return env
 }
 
-// ServeHTTP is the Runtime API of this sandbox.
-func (sb *sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	const prefix = "/2018-06-01/runtime/"
-	p, ok := strings.CutPrefix(r.URL.Path, prefix)
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	switch {
-	case p == "invocation/next" && r.Method == http.MethodGet:
-		sb.serveNext(w, r)
-	case p == "init/error" && r.Method == http.MethodPost:
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxResponse))
-		typ := r.Header.Get("Lambda-Runtime-Function-Error-Type")
-		if typ == "" {
-			typ = errorTypeOf(body, "Runtime.Unknown")
-		}
-		sb.mu.Lock()
-		sb.initErr = &fnError{Type: typ, Payload: normalizeError(body, typ)}
-		sb.broken = true
-		sb.mu.Unlock()
-		writeAccepted(w)
-	case strings.HasPrefix(p, "invocation/") && r.Method == http.MethodPost:
-		rest := strings.TrimPrefix(p, "invocation/")
-		id, kind, _ := strings.Cut(rest, "/")
-		sb.serveResult(w, r, id, kind)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func writeAccepted(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusAccepted)
-	io.WriteString(w, `{"status":"OK"}`)
-}
-
-func (sb *sandbox) serveNext(w http.ResponseWriter, r *http.Request) {
-	sb.readyOne.Do(func() { close(sb.ready) })
-	var c *call
-	select {
-	case c = <-sb.next:
-	case <-sb.closing:
-		return
-	case <-r.Context().Done():
-		return
-	}
-	c.delivered.Store(true)
-	h := w.Header()
-	h["Lambda-Runtime-Aws-Request-Id"] = []string{c.inv.RequestID}
-	h["Lambda-Runtime-Deadline-Ms"] = []string{strconv.FormatInt(c.deadline.UnixMilli(), 10)}
-	h["Lambda-Runtime-Invoked-Function-Arn"] = []string{c.inv.InvokedARN}
-	if c.inv.TraceID != "" {
-		h["Lambda-Runtime-Trace-Id"] = []string{c.inv.TraceID}
-	}
-	if c.inv.ClientContext != "" {
-		// Clients send it base64-encoded; runtimes get the JSON.
-		cc := c.inv.ClientContext
-		if b, err := base64.StdEncoding.DecodeString(cc); err == nil {
-			cc = string(b)
-		}
-		h["Lambda-Runtime-Client-Context"] = []string{cc}
-	}
-	if c.inv.Identity != "" {
-		h["Lambda-Runtime-Cognito-Identity"] = []string{c.inv.Identity}
-	}
-	h["Content-Type"] = []string{"application/json"}
-	h["Content-Length"] = []string{strconv.Itoa(len(c.inv.Payload))}
-	w.WriteHeader(http.StatusOK)
-	w.Write(c.inv.Payload)
-}
-
-func (sb *sandbox) serveResult(w http.ResponseWriter, r *http.Request, id, kind string) {
-	if kind != "response" && kind != "error" {
-		http.NotFound(w, r)
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxResponse+1))
-	if err != nil {
-		return
-	}
-	sb.mu.Lock()
-	c := sb.cur
-	if c == nil || c.inv.RequestID != id {
-		sb.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusBadRequest)
-		io.WriteString(w, `{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}`)
-		return
-	}
-	sb.cur = nil
-	sb.mu.Unlock()
-	switch {
-	case kind == "error":
-		typ := r.Header.Get("Lambda-Runtime-Function-Error-Type")
-		if typ == "" {
-			typ = errorTypeOf(body, "Unhandled")
-		}
-		c.errType = typ
-		c.payload = normalizeError(body, typ)
-	case len(body) > maxResponse:
-		c.errType = "Function.ResponseSizeTooLarge"
-		c.payload = errorJSON(c.errType, fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", maxResponse))
-	default:
-		c.payload = body
-	}
-	close(c.done)
-	writeAccepted(w)
-}
-
 // invoke runs inv on this warm sandbox.
 func (sb *sandbox) invoke(ctx context.Context, inv *Invocation) *Result {
 	// Output written between invocations is read with this one's.
@@ -369,41 +256,31 @@ func (sb *sandbox) invokeWith(_ context.Context, inv *Invocation, pending []LogL
 	sb.mu.Lock()
 	sb.cur = c
 	sb.mu.Unlock()
-	sb.next <- c
 	timer := time.NewTimer(spec.Timeout)
 	var res Result
 	var tail string
-	select {
-	case <-c.done:
+	switch sb.exchange(c, timer) {
+	case outDone:
 		res.Payload, res.ErrorType = c.payload, c.errType
-	case <-timer.C:
+	case outTimeout:
 		sb.markBroken()
 		res.ErrorType = "Sandbox.Timedout"
 		res.Payload = errorJSON(res.ErrorType, fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.RequestID, spec.Timeout.Seconds()))
 		tail = fmt.Sprintf("%s %s Task timed out after %.2f seconds", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), inv.RequestID, spec.Timeout.Seconds())
-	case <-sb.exited:
+	case outNotDelivered:
+		// The process died after its previous invocation (a crash after
+		// responding): this call never reached it.
+		sb.markBroken()
 		sb.mu.Lock()
-		exitErr := sb.exitErr
+		sb.cur = nil
 		sb.mu.Unlock()
-		// The response may have been posted just before the process exited.
-		select {
-		case <-c.done:
-			res.Payload, res.ErrorType = c.payload, c.errType
-		default:
-			if !c.delivered.Load() {
-				// The process died after its previous invocation (a
-				// crash after responding): this call never reached it.
-				sb.mu.Lock()
-				sb.cur = nil
-				sb.mu.Unlock()
-				timer.Stop()
-				return nil
-			}
-			res.ErrorType = "Runtime.ExitError"
-			msg := fmt.Sprintf("RequestId: %s Error: %s", inv.RequestID, exitText(exitErr))
-			res.Payload = errorJSON(res.ErrorType, msg)
-			tail = msg + "\nRuntime.ExitError"
-		}
+		timer.Stop()
+		return nil
+	case outExited:
+		res.ErrorType = "Runtime.ExitError"
+		msg := fmt.Sprintf("RequestId: %s Error: %s", inv.RequestID, exitText(sb.exitErrValue()))
+		res.Payload = errorJSON(res.ErrorType, msg)
+		tail = msg + "\nRuntime.ExitError"
 	}
 	timer.Stop()
 	d := time.Since(t0)
@@ -555,9 +432,10 @@ func (sb *sandbox) stop() {
 			case <-time.After(5 * time.Second):
 			}
 		}
-		if sb.srv != nil {
-			sb.srv.Close()
+		if sb.ln != nil {
+			sb.ln.Close()
 		}
+		sb.conns.closeAll()
 		if sb.out != nil {
 			sb.out.Close()
 		}
