@@ -45,12 +45,17 @@ func SignedJSON(host, target string, body []byte, s Signing) (*Request, []byte, 
 	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
 	req.Header.Set("X-Amz-Target", target)
 	req.Header.Set("User-Agent", "hako-bench")
+	return signAndFreeze(req, host, "/", body, s)
+}
+
+// signAndFreeze signs req (whose body is body) and turns it into a Request.
+func signAndFreeze(req *http.Request, host, path string, body []byte, s Signing) (*Request, []byte, error) {
 	sum := sha256.Sum256(body)
 	creds := aws.Credentials{AccessKeyID: s.AccessKey, SecretAccessKey: s.SecretKey}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), s.Service, s.Region, time.Now()); err != nil {
 		return nil, nil, err
 	}
-	r := &Request{Method: req.Method, Path: "/", Host: host}
+	r := &Request{Method: req.Method, Path: path, Host: host}
 	for k, vs := range req.Header {
 		if k == "Host" || k == "Content-Length" {
 			continue
@@ -277,25 +282,5 @@ func SignedREST(host, method, path, contentType string, body []byte, s Signing) 
 	req.Header.Set("User-Agent", "hako-bench")
 	sum := sha256.Sum256(body)
 	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
-	creds := aws.Credentials{AccessKeyID: s.AccessKey, SecretAccessKey: s.SecretKey}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), s.Service, s.Region, time.Now()); err != nil {
-		return nil, nil, err
-	}
-	r := &Request{Method: method, Path: path, Host: host}
-	for k, vs := range req.Header {
-		if k == "Host" || k == "Content-Length" {
-			continue
-		}
-		for _, v := range vs {
-			r.Headers = append(r.Headers, [2]string{k, v})
-		}
-	}
-	sort.Slice(r.Headers, func(i, j int) bool { return r.Headers[i][0] < r.Headers[j][0] })
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.Path, r.Host)
-	for _, h := range r.Headers {
-		fmt.Fprintf(&b, "%s: %s\r\n", h[0], h[1])
-	}
-	r.head = b.Bytes()
-	return r, r.With(body), nil
+	return signAndFreeze(req, host, path, body, s)
 }

@@ -202,29 +202,20 @@ func (s *Service) ListAliases(ctx context.Context, in *lambdaapi.ListAliasesRequ
 	if _, err := s.view(ctx, ref); err != nil {
 		return nil, err
 	}
-	var items []lambdaapi.AliasConfiguration
+	var all []lambdaapi.AliasConfiguration
 	err = s.st.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT config FROM lambda_aliases WHERE account = ? AND region = ? AND name = ? ORDER BY alias",
+		all, err = queryJSON[lambdaapi.AliasConfiguration](ctx, tx, "SELECT config FROM lambda_aliases WHERE account = ? AND region = ? AND name = ? ORDER BY alias",
 			ref.account, ref.region, ref.name)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var js string
-			var a lambdaapi.AliasConfiguration
-			if err := rows.Scan(&js); err != nil {
-				return err
-			}
-			json.Unmarshal([]byte(js), &a)
-			if in.FunctionVersion == nil || deref(a.FunctionVersion) == *in.FunctionVersion {
-				items = append(items, a)
-			}
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	var items []lambdaapi.AliasConfiguration
+	for _, a := range all {
+		if in.FunctionVersion == nil || deref(a.FunctionVersion) == *in.FunctionVersion {
+			items = append(items, a)
+		}
 	}
 	out := &lambdaapi.ListAliasesResponse{Aliases: []lambdaapi.AliasConfiguration{}}
 	start, end, next := page(len(items), in.Marker, in.MaxItems)

@@ -128,6 +128,28 @@ func loadFn(ctx context.Context, tx *store.Tx, r fnRef) (*fnRow, bool, error) {
 	return row, true, nil
 }
 
+// queryJSON runs a query whose one column is the JSON of a T.
+func queryJSON[T any](ctx context.Context, tx *store.Tx, q string, args ...any) ([]T, error) {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var js string
+		if err := rows.Scan(&js); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal([]byte(js), &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func unmarshalAll(pairs ...any) error {
 	for i := 0; i < len(pairs); i += 2 {
 		if s := pairs[i].(string); s != "" {
@@ -810,39 +832,14 @@ func (s *Service) ListFunctions(ctx context.Context, in *lambdaapi.ListFunctions
 	all := deref(in.FunctionVersion) == "ALL"
 	var items []lambdaapi.FunctionConfiguration
 	err := s.st.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT config FROM lambda_functions WHERE account = ? AND region = ? ORDER BY name", ri.Account, ri.Region)
-		if err != nil {
+		var err error
+		items, err = queryJSON[lambdaapi.FunctionConfiguration](ctx, tx, "SELECT config FROM lambda_functions WHERE account = ? AND region = ? ORDER BY name", ri.Account, ri.Region)
+		if err != nil || !all {
 			return err
 		}
-		for rows.Next() {
-			var js string
-			var c lambdaapi.FunctionConfiguration
-			if err := rows.Scan(&js); err != nil {
-				rows.Close()
-				return err
-			}
-			json.Unmarshal([]byte(js), &c)
-			items = append(items, c)
-		}
-		rows.Close()
-		if !all {
-			return rows.Err()
-		}
-		rows, err = tx.Query(ctx, "SELECT config FROM lambda_versions WHERE account = ? AND region = ?", ri.Account, ri.Region)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var js string
-			var c lambdaapi.FunctionConfiguration
-			if err := rows.Scan(&js); err != nil {
-				return err
-			}
-			json.Unmarshal([]byte(js), &c)
-			items = append(items, c)
-		}
-		return rows.Err()
+		versions, err := queryJSON[lambdaapi.FunctionConfiguration](ctx, tx, "SELECT config FROM lambda_versions WHERE account = ? AND region = ?", ri.Account, ri.Region)
+		items = append(items, versions...)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -942,28 +939,16 @@ func (s *Service) ListVersionsByFunction(ctx context.Context, in *lambdaapi.List
 	if err != nil {
 		return nil, err
 	}
-	items := []lambdaapi.FunctionConfiguration{row.cfg}
+	var versions []lambdaapi.FunctionConfiguration
 	err = s.st.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT config FROM lambda_versions WHERE account = ? AND region = ? AND name = ? ORDER BY version",
+		versions, err = queryJSON[lambdaapi.FunctionConfiguration](ctx, tx, "SELECT config FROM lambda_versions WHERE account = ? AND region = ? AND name = ? ORDER BY version",
 			ref.account, ref.region, ref.name)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var js string
-			var c lambdaapi.FunctionConfiguration
-			if err := rows.Scan(&js); err != nil {
-				return err
-			}
-			json.Unmarshal([]byte(js), &c)
-			items = append(items, c)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	items := append([]lambdaapi.FunctionConfiguration{row.cfg}, versions...)
 	return paginate(items, in.Marker, in.MaxItems, &lambdaapi.ListVersionsByFunctionResponse{}), nil
 }
 
