@@ -45,7 +45,7 @@ func BuildGo(t testing.TB, name string) string {
 			return
 		}
 		out := filepath.Join(dir, "bootstrap")
-		cmd := exec.Command("go", "build", "-o", out, "./internal/lambdatest/fns/"+name)
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./internal/lambdatest/fns/"+name)
 		cmd.Dir = root()
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if msg, err := cmd.CombinedOutput(); err != nil {
