@@ -234,3 +234,32 @@ func mustRead(t testing.TB, path string) []byte {
 	}
 	return b
 }
+
+func TestIdleSandboxesStop(t *testing.T) {
+	m, err := New(Config{Dir: t.TempDir(), IdleTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	spec := goSpec(t)
+	if _, err := m.Invoke(context.Background(), spec, inv("i1", `{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if idle, _ := m.Stats(); idle != 1 {
+		t.Fatalf("idle %d", idle)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if idle, _ := m.Stats(); idle == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("idle sandbox never stopped")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	res, err := m.Invoke(context.Background(), spec, inv("i2", `{"echo":2}`))
+	if err != nil || string(res.Payload) != "2" || res.InitDuration == 0 {
+		t.Fatalf("after idle stop: %v %+v", err, res)
+	}
+}

@@ -187,3 +187,33 @@ func TestAsyncPayloadLimit(t *testing.T) {
 		t.Errorf("sync too large: %v", err)
 	}
 }
+
+// TestAsyncMaximumEventAge: an event that fails and waits for its retry
+// longer than MaximumEventAgeInSeconds goes to the failure destination with
+// the condition EventAgeExceeded, without running again.
+func TestAsyncMaximumEventAge(t *testing.T) {
+	fake := clock.NewFake(time.Now())
+	h := hakotest.Start(t, hakotest.WithClock(fake))
+	c, q := h.Lambda(), h.SQS()
+	ctx := context.Background()
+	failURL, failARN := makeQueue(t, q, "too-old")
+	createGo(t, c, "aging")
+	if _, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{
+		FunctionName: aws.String("aging"), MaximumEventAgeInSeconds: aws.Int32(60),
+		DestinationConfig: &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String(failARN)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("aging"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{"fail":"x"}`)})
+	time.Sleep(1500 * time.Millisecond) // the first attempt fails; the retry is due in a minute
+	fake.Advance(2 * time.Minute)
+	m := receiveOne(t, q, failURL, 10*time.Second)
+	if m == nil {
+		t.Fatal("no failure record")
+	}
+	var rec destRecord
+	json.Unmarshal([]byte(aws.ToString(m.Body)), &rec)
+	if rec.RequestContext.Condition != "EventAgeExceeded" || rec.RequestContext.ApproximateInvokeCount != 1 {
+		t.Errorf("record %s", aws.ToString(m.Body))
+	}
+}
