@@ -234,6 +234,7 @@ type Tag struct {
 	Query       string
 	Label       bool
 	Payload     bool
+	Stream      bool // a streaming payload (io.ReadCloser), never held in memory
 	Prefix      string
 	HasPrefix   bool
 	QueryParams bool
@@ -267,6 +268,8 @@ func ParseTag(s string) Tag {
 			t.Label = true
 		case "payload":
 			t.Payload = true
+		case "stream":
+			t.Stream = true
 		case "prefix":
 			t.Prefix, t.HasPrefix = v, true
 		case "queryparams":

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -62,8 +63,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := uuid.NewString()
 	limit := int64(maxBody)
 	if r.Header.Get("X-Amz-Target") == "" && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		if b := s.restBinding(r); b != nil && b.maxBody > 0 {
-			limit = b.maxBody
+		if b := s.restBinding(r); b != nil {
+			if res := b.router.Route(r); res.Op != nil && streamsInput(res.Op) {
+				// S3 object bodies: handed to the service unread.
+				s.serveREST(w, r, reqID, b, nil, true)
+				return
+			}
+			if b.maxBody > 0 {
+				limit = b.maxBody
+			}
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
@@ -93,7 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b := s.restBinding(r); b != nil {
-		s.serveREST(w, r, reqID, b, body)
+		s.serveREST(w, r, reqID, b, body, false)
 		return
 	}
 	writeGenericError(w, r, reqID, awserr.New("UnrecognizedService", "hako could not tell which AWS service this request is for; set X-Amz-Target, an Action parameter or a SigV4 credential scope.").WithStatus(400))
@@ -131,7 +139,14 @@ func (s *Server) hostBinding(r *http.Request) *binding {
 	return nil
 }
 
-func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, reqID string, b *binding, body []byte) {
+// streamsInput reports whether op's input has a streaming payload.
+func streamsInput(op *model.Operation) bool {
+	return op.NewInput != nil && restroute.StreamField(reflect.TypeOf(op.NewInput())) >= 0
+}
+
+// serveREST serves a restJson1 or restXml request. With stream, the body
+// has not been read: it goes to the input's streaming payload member.
+func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, reqID string, b *binding, body []byte, stream bool) {
 	svc := b.model
 	info := s.newInfo(r, reqID, svc.Protocol.String())
 	info.Service = svc.Name
@@ -170,6 +185,9 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, reqID string,
 		if err != nil {
 			writeErr(awserr.As(err))
 			return
+		}
+		if stream {
+			restroute.SetStream(in, r.Body)
 		}
 	}
 	out, err := s.call(r.Context(), b, info, op.Name, in)

@@ -7,6 +7,7 @@ package s3api
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"unicode/utf8"
 
@@ -1067,7 +1068,7 @@ type GetObjectLockConfigurationRequest struct {
 // GetObjectOutput is the GetObjectOutput shape.
 type GetObjectOutput struct {
 	AcceptRanges              *string           `json:"AcceptRanges,omitempty" aws:"AcceptRanges,header=accept-ranges"`
-	Body                      []byte            `json:"Body,omitempty" aws:"Body,payload"`
+	Body                      io.ReadCloser     `json:"Body,omitempty" aws:"Body,payload,stream"`
 	BucketKeyEnabled          *bool             `json:"BucketKeyEnabled,omitempty" aws:"BucketKeyEnabled,header=x-amz-server-side-encryption-bucket-key-enabled"`
 	CacheControl              *string           `json:"CacheControl,omitempty" aws:"CacheControl,header=Cache-Control"`
 	ChecksumCRC32             *string           `json:"ChecksumCRC32,omitempty" aws:"ChecksumCRC32,header=x-amz-checksum-crc32"`
@@ -1166,8 +1167,8 @@ type GetObjectTaggingRequest struct {
 
 // GetObjectTorrentOutput is the GetObjectTorrentOutput shape.
 type GetObjectTorrentOutput struct {
-	Body           []byte  `json:"Body,omitempty" aws:"Body,payload"`
-	RequestCharged *string `json:"RequestCharged,omitempty" aws:"RequestCharged,header=x-amz-request-charged"`
+	Body           io.ReadCloser `json:"Body,omitempty" aws:"Body,payload,stream"`
+	RequestCharged *string       `json:"RequestCharged,omitempty" aws:"RequestCharged,header=x-amz-request-charged"`
 }
 
 // GetObjectTorrentRequest is the GetObjectTorrentRequest shape.
@@ -2243,7 +2244,7 @@ type PutObjectOutput struct {
 // PutObjectRequest is the PutObjectRequest shape.
 type PutObjectRequest struct {
 	ACL                       *string           `json:"ACL,omitempty" aws:"ACL,header=x-amz-acl"`
-	Body                      []byte            `json:"Body,omitempty" aws:"Body,payload"`
+	Body                      io.ReadCloser     `json:"Body,omitempty" aws:"Body,payload,stream"`
 	Bucket                    *string           `json:"Bucket,omitempty" aws:"Bucket,label"`
 	BucketKeyEnabled          *bool             `json:"BucketKeyEnabled,omitempty" aws:"BucketKeyEnabled,header=x-amz-server-side-encryption-bucket-key-enabled"`
 	CacheControl              *string           `json:"CacheControl,omitempty" aws:"CacheControl,header=Cache-Control"`
@@ -2715,24 +2716,24 @@ type UploadPartOutput struct {
 
 // UploadPartRequest is the UploadPartRequest shape.
 type UploadPartRequest struct {
-	Body                 []byte  `json:"Body,omitempty" aws:"Body,payload"`
-	Bucket               *string `json:"Bucket,omitempty" aws:"Bucket,label"`
-	ChecksumAlgorithm    *string `json:"ChecksumAlgorithm,omitempty" aws:"ChecksumAlgorithm,header=x-amz-sdk-checksum-algorithm"`
-	ChecksumCRC32        *string `json:"ChecksumCRC32,omitempty" aws:"ChecksumCRC32,header=x-amz-checksum-crc32"`
-	ChecksumCRC32C       *string `json:"ChecksumCRC32C,omitempty" aws:"ChecksumCRC32C,header=x-amz-checksum-crc32c"`
-	ChecksumCRC64NVME    *string `json:"ChecksumCRC64NVME,omitempty" aws:"ChecksumCRC64NVME,header=x-amz-checksum-crc64nvme"`
-	ChecksumSHA1         *string `json:"ChecksumSHA1,omitempty" aws:"ChecksumSHA1,header=x-amz-checksum-sha1"`
-	ChecksumSHA256       *string `json:"ChecksumSHA256,omitempty" aws:"ChecksumSHA256,header=x-amz-checksum-sha256"`
-	ContentLength        *int64  `json:"ContentLength,omitempty" aws:"ContentLength,header=Content-Length"`
-	ContentMD5           *string `json:"ContentMD5,omitempty" aws:"ContentMD5,header=Content-MD5"`
-	ExpectedBucketOwner  *string `json:"ExpectedBucketOwner,omitempty" aws:"ExpectedBucketOwner,header=x-amz-expected-bucket-owner"`
-	Key                  *string `json:"Key,omitempty" aws:"Key,label"`
-	PartNumber           *int32  `json:"PartNumber,omitempty" aws:"PartNumber,query=partNumber"`
-	RequestPayer         *string `json:"RequestPayer,omitempty" aws:"RequestPayer,header=x-amz-request-payer"`
-	SSECustomerAlgorithm *string `json:"SSECustomerAlgorithm,omitempty" aws:"SSECustomerAlgorithm,header=x-amz-server-side-encryption-customer-algorithm"`
-	SSECustomerKey       *string `json:"SSECustomerKey,omitempty" aws:"SSECustomerKey,header=x-amz-server-side-encryption-customer-key"`
-	SSECustomerKeyMD5    *string `json:"SSECustomerKeyMD5,omitempty" aws:"SSECustomerKeyMD5,header=x-amz-server-side-encryption-customer-key-MD5"`
-	UploadId             *string `json:"UploadId,omitempty" aws:"UploadId,query=uploadId"`
+	Body                 io.ReadCloser `json:"Body,omitempty" aws:"Body,payload,stream"`
+	Bucket               *string       `json:"Bucket,omitempty" aws:"Bucket,label"`
+	ChecksumAlgorithm    *string       `json:"ChecksumAlgorithm,omitempty" aws:"ChecksumAlgorithm,header=x-amz-sdk-checksum-algorithm"`
+	ChecksumCRC32        *string       `json:"ChecksumCRC32,omitempty" aws:"ChecksumCRC32,header=x-amz-checksum-crc32"`
+	ChecksumCRC32C       *string       `json:"ChecksumCRC32C,omitempty" aws:"ChecksumCRC32C,header=x-amz-checksum-crc32c"`
+	ChecksumCRC64NVME    *string       `json:"ChecksumCRC64NVME,omitempty" aws:"ChecksumCRC64NVME,header=x-amz-checksum-crc64nvme"`
+	ChecksumSHA1         *string       `json:"ChecksumSHA1,omitempty" aws:"ChecksumSHA1,header=x-amz-checksum-sha1"`
+	ChecksumSHA256       *string       `json:"ChecksumSHA256,omitempty" aws:"ChecksumSHA256,header=x-amz-checksum-sha256"`
+	ContentLength        *int64        `json:"ContentLength,omitempty" aws:"ContentLength,header=Content-Length"`
+	ContentMD5           *string       `json:"ContentMD5,omitempty" aws:"ContentMD5,header=Content-MD5"`
+	ExpectedBucketOwner  *string       `json:"ExpectedBucketOwner,omitempty" aws:"ExpectedBucketOwner,header=x-amz-expected-bucket-owner"`
+	Key                  *string       `json:"Key,omitempty" aws:"Key,label"`
+	PartNumber           *int32        `json:"PartNumber,omitempty" aws:"PartNumber,query=partNumber"`
+	RequestPayer         *string       `json:"RequestPayer,omitempty" aws:"RequestPayer,header=x-amz-request-payer"`
+	SSECustomerAlgorithm *string       `json:"SSECustomerAlgorithm,omitempty" aws:"SSECustomerAlgorithm,header=x-amz-server-side-encryption-customer-algorithm"`
+	SSECustomerKey       *string       `json:"SSECustomerKey,omitempty" aws:"SSECustomerKey,header=x-amz-server-side-encryption-customer-key"`
+	SSECustomerKeyMD5    *string       `json:"SSECustomerKeyMD5,omitempty" aws:"SSECustomerKeyMD5,header=x-amz-server-side-encryption-customer-key-MD5"`
+	UploadId             *string       `json:"UploadId,omitempty" aws:"UploadId,query=uploadId"`
 }
 
 // VersioningConfiguration is the VersioningConfiguration shape.
@@ -2752,7 +2753,7 @@ type WebsiteConfiguration struct {
 // WriteGetObjectResponseRequest is the WriteGetObjectResponseRequest shape.
 type WriteGetObjectResponseRequest struct {
 	AcceptRanges              *string           `json:"AcceptRanges,omitempty" aws:"AcceptRanges,header=x-amz-fwd-header-accept-ranges"`
-	Body                      []byte            `json:"Body,omitempty" aws:"Body,payload"`
+	Body                      io.ReadCloser     `json:"Body,omitempty" aws:"Body,payload,stream"`
 	BucketKeyEnabled          *bool             `json:"BucketKeyEnabled,omitempty" aws:"BucketKeyEnabled,header=x-amz-fwd-header-x-amz-server-side-encryption-bucket-key-enabled"`
 	CacheControl              *string           `json:"CacheControl,omitempty" aws:"CacheControl,header=x-amz-fwd-header-Cache-Control"`
 	ChecksumCRC32             *string           `json:"ChecksumCRC32,omitempty" aws:"ChecksumCRC32,header=x-amz-fwd-header-x-amz-checksum-crc32"`

@@ -2,6 +2,7 @@ package restroute
 
 import (
 	"bytes"
+	"io"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -544,10 +545,48 @@ func BodyLayout(t reflect.Type) (fields []Field, payload int, hasBody bool) {
 	return fields, payload, hasBody
 }
 
+// StreamField returns the streaming payload member of a generated input
+// or output struct type (an io.ReadCloser the codecs never read into
+// memory), or -1.
+func StreamField(t reflect.Type) int {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return -1
+	}
+	for _, f := range Fields(t) {
+		if f.Loc == Payload && f.Tag.Stream {
+			return f.Index
+		}
+	}
+	return -1
+}
+
+// SetStream hands body to the streaming payload member of in and reports
+// whether in has one.
+func SetStream(in any, body io.ReadCloser) bool {
+	v := reflect.ValueOf(in)
+	if in == nil || v.Kind() != reflect.Pointer || v.IsNil() {
+		return false
+	}
+	i := StreamField(v.Type())
+	if i < 0 {
+		return false
+	}
+	v.Elem().Field(i).Set(reflect.ValueOf(body))
+	return true
+}
+
+var readCloserType = reflect.TypeOf((*io.ReadCloser)(nil)).Elem()
+
 // SetRawPayload stores body in a blob or string payload member and reports
 // whether fv was one (structures are decoded by the protocol's codec).
 func SetRawPayload(fv reflect.Value, body []byte) bool {
 	switch {
+	case fv.Type() == readCloserType:
+		fv.Set(reflect.ValueOf(io.NopCloser(bytes.NewReader(bytes.Clone(body)))))
+		return true
 	case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Uint8:
 		fv.SetBytes(bytes.Clone(body))
 		return true

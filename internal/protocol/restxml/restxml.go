@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"sort"
@@ -127,6 +128,12 @@ func WriteResponseStatus(w http.ResponseWriter, svc *model.Service, op *model.Op
 	ctype := ""
 	v := reflect.ValueOf(out)
 	if out != nil && !(v.Kind() == reflect.Pointer && v.IsNil()) {
+		if i := restroute.StreamField(v.Type()); i >= 0 {
+			if rc, ok := v.Elem().Field(i).Interface().(io.ReadCloser); ok && rc != nil {
+				writeStream(w, out, rc, code, status, requestID)
+				return
+			}
+		}
 		if s := restroute.EncodeBindings(h, out); s != 0 {
 			code = s
 		}
@@ -153,6 +160,28 @@ func WriteResponseStatus(w http.ResponseWriter, svc *model.Service, op *model.Op
 	setRequestID(h, requestID)
 	w.WriteHeader(code)
 	w.Write(body)
+}
+
+// writeStream writes a response whose body is a streaming payload: the
+// headers from the bindings, then the body copied as it is read.
+func writeStream(w http.ResponseWriter, out any, rc io.ReadCloser, code, status int, requestID string) {
+	defer rc.Close()
+	h := w.Header()
+	if s := restroute.EncodeBindings(h, out); s != 0 {
+		code = s
+	}
+	if status != 0 {
+		code = status
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/octet-stream")
+	}
+	setRequestID(h, requestID)
+	w.WriteHeader(code)
+	if code == http.StatusNoContent || code == http.StatusNotModified {
+		return
+	}
+	io.Copy(w, rc)
 }
 
 func setRequestID(h http.Header, requestID string) {

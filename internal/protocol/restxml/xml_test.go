@@ -3,6 +3,7 @@ package restxml
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -154,7 +155,7 @@ func TestWriteResponseEdges(t *testing.T) {
 	svc := s3api.Service
 	// A ranged GetObject: status override, payload length wins.
 	rec := httptest.NewRecorder()
-	WriteResponseStatus(rec, svc, svc.Operations["GetObject"], "rid", &s3api.GetObjectOutput{Body: []byte("abc"), ContentLength: ptr(int64(3)), ContentRange: ptr("bytes 0-2/10")}, 206)
+	WriteResponseStatus(rec, svc, svc.Operations["GetObject"], "rid", &s3api.GetObjectOutput{Body: io.NopCloser(strings.NewReader("abc")), ContentLength: ptr(int64(3)), ContentRange: ptr("bytes 0-2/10")}, 206)
 	if rec.Code != 206 || rec.Body.String() != "abc" || rec.Header().Get("Content-Length") != "3" || rec.Header().Get("Content-Type") != "application/octet-stream" {
 		t.Errorf("ranged GetObject: %d %v", rec.Code, rec.Header())
 	}
