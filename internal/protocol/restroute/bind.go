@@ -2,9 +2,9 @@ package restroute
 
 import (
 	"bytes"
-	"io"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"reflect"
