@@ -1,0 +1,5 @@
+//go:build !race
+
+package blob
+
+const largeBlobSize = 1 << 30
