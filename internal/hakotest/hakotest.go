@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -170,6 +171,11 @@ func (s *Server) Lambda(opts ...func(*lambda.Options)) *lambda.Client {
 // Logs returns a CloudWatch Logs client.
 func (s *Server) Logs(opts ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
 	return cloudwatchlogs.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// S3 returns an S3 client (path-style addressing).
+func (s *Server) S3(opts ...func(*s3.Options)) *s3.Client {
+	return s3.NewFromConfig(s.AWSConfig(), append([]func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, opts...)...)
 }
 
 // STS returns an STS client.

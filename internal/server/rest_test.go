@@ -40,8 +40,8 @@ func TestRESTRoutingOnOnePort(t *testing.T) {
 		t.Fatal(err)
 	}
 	var lambdaCalls []string
-	// The stand-in replaces the real Lambda service of the server.
-	srv.restBindings = slices.DeleteFunc(srv.restBindings, func(b *binding) bool { return b.model.Name == "lambda" })
+	// The stand-ins replace the real Lambda and S3 services of the server.
+	srv.restBindings = slices.DeleteFunc(srv.restBindings, func(b *binding) bool { return b.model.Name == "lambda" || b.model.Name == "s3" })
 	srv.register(&binding{
 		model: lambdaapi.Service,
 		dispatch: func(ctx context.Context, op string, in any) (any, error) {

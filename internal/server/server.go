@@ -25,6 +25,7 @@ import (
 	"github.com/hako-dev/hako/internal/model"
 	"github.com/hako-dev/hako/internal/model/lambdaapi"
 	"github.com/hako-dev/hako/internal/model/logsapi"
+	"github.com/hako-dev/hako/internal/model/s3api"
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/model/stsapi"
 	"github.com/hako-dev/hako/internal/protocol/restroute"
@@ -32,6 +33,7 @@ import (
 	"github.com/hako-dev/hako/internal/runtime/langs"
 	"github.com/hako-dev/hako/internal/service/lambda"
 	"github.com/hako-dev/hako/internal/service/logs"
+	"github.com/hako-dev/hako/internal/service/s3"
 	"github.com/hako-dev/hako/internal/service/sqs"
 	"github.com/hako-dev/hako/internal/service/sts"
 	"github.com/hako-dev/hako/internal/store"
@@ -54,6 +56,7 @@ type Server struct {
 	sqs    *sqs.Service
 	logs   *logs.Service
 	lambda *lambda.Service
+	s3     *s3.Service
 	http   *http.Server
 	// python is the host's python3 interpreter, resolved once.
 	pythonOnce sync.Once
@@ -114,6 +117,14 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.lock.Close()
 		return nil, fmt.Errorf("logs: %w", err)
 	}
+	s.s3, err = s3.New(ctx, s3.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "s3")})
+	if err != nil {
+		s.logs.Close()
+		s.sqs.Close()
+		st.Close()
+		s.lock.Close()
+		return nil, fmt.Errorf("s3: %w", err)
+	}
 	if err := langs.Install(s.runtimesDir()); err != nil {
 		s.logs.Close()
 		s.sqs.Close()
@@ -171,6 +182,15 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		validation: s.lambda.ValidationError,
 		health:     s.lambda.Health,
 		maxBody:    lambdaMaxBody,
+	})
+	// S3 last: its routes catch every path.
+	s.register(&binding{
+		model: s3api.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return s3api.Dispatch(ctx, s.s3, op, in)
+		},
+		validation: s.s3.ValidationError,
+		health:     s.s3.Health,
 	})
 	return s, nil
 }
@@ -310,6 +330,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	if s.lambda != nil {
 		errs = append(errs, s.lambda.Close())
+	}
+	if s.s3 != nil {
+		errs = append(errs, s.s3.Close())
 	}
 	if s.sqs != nil {
 		// Wake long polls first so in-flight receives can finish.
