@@ -54,14 +54,8 @@ func NewVerifier(info *sigv4.Info, secret string) (*Verifier, error) {
 
 // SigningKey derives the SigV4 signing key for date (YYYYMMDD), region
 // and service.
-//
-// It duplicates sigv4's unexported signingKey; it should become
-// sigv4.SigningKey and this one a call to it.
 func SigningKey(secret, date, region, service string) []byte {
-	k := hmacSHA256([]byte("AWS4"+secret), date)
-	k = hmacSHA256(k, region)
-	k = hmacSHA256(k, service)
-	return hmacSHA256(k, sigv4.Terminator)
+	return sigv4.SigningKey(secret, date, region, service)
 }
 
 func hmacSHA256(key []byte, data string) []byte {

@@ -45,7 +45,7 @@ func Verify(r *http.Request, info *Info, secret string, payloadHash string, now 
 	}
 
 	want := []byte(strings.ToLower(info.Signature))
-	key := signingKey(secret, info.shortDate(), info.Region, info.Service)
+	key := SigningKey(secret, info.shortDate(), info.Region, info.Service)
 	prefix := Algorithm + "\n" + info.longDate() + "\n" + info.Scope() + "\n"
 	signedNames := strings.Join(info.SignedHeaders, ";")
 	method := r.Method
@@ -135,8 +135,9 @@ func checkTime(info *Info, now time.Time, maxSkew time.Duration) error {
 	return mismatch(msg)
 }
 
-// signingKey derives the SigV4 signing key for a credential scope.
-func signingKey(secret, date, region, service string) []byte {
+// SigningKey derives the SigV4 signing key for a credential scope (date
+// is YYYYMMDD); aws-chunked bodies sign their chunks with it.
+func SigningKey(secret, date, region, service string) []byte {
 	k := hmacSHA256([]byte("AWS4"+secret), []byte(date))
 	k = hmacSHA256(k, []byte(region))
 	k = hmacSHA256(k, []byte(service))
