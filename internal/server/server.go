@@ -106,30 +106,21 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug)}
 	s.sqs, err = sqs.New(ctx, sqs.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "sqs")})
 	if err != nil {
-		st.Close()
-		s.lock.Close()
+		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("sqs: %w", err)
 	}
 	s.logs, err = logs.New(ctx, logs.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "logs")})
 	if err != nil {
-		s.sqs.Close()
-		st.Close()
-		s.lock.Close()
+		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("logs: %w", err)
 	}
 	s.s3, err = s3.New(ctx, s3.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "s3")})
 	if err != nil {
-		s.logs.Close()
-		s.sqs.Close()
-		st.Close()
-		s.lock.Close()
+		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	if err := langs.Install(s.runtimesDir()); err != nil {
-		s.logs.Close()
-		s.sqs.Close()
-		st.Close()
-		s.lock.Close()
+		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("install runtime clients: %w", err)
 	}
 	stsSvc := sts.New(s.clock, s.logger.With("service", "sts"))
@@ -142,10 +133,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		Logs:        logSink{s.logs},
 	})
 	if err != nil {
-		s.logs.Close()
-		s.sqs.Close()
-		st.Close()
-		s.lock.Close()
+		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("lambda: %w", err)
 	}
 

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hako-dev/hako/internal/clock"
-	"github.com/hako-dev/hako/internal/model/lambdaapi"
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/protocol/reqinfo"
 	"github.com/hako-dev/hako/internal/runtime"
@@ -395,5 +394,3 @@ func (s *Service) sendToQueue(ctx context.Context, arn, body string, attrs map[s
 	})
 	return err
 }
-
-var _ = lambdaapi.OnSuccess{}

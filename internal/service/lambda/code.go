@@ -163,8 +163,7 @@ func unzipInto(b []byte, dir string) error {
 				return err
 			}
 			// Links may only point inside the package.
-			if lp, ok := safePath(filepath.Join(filepath.Dir(p), string(link))); ok && !filepath.IsAbs(string(link)) {
-				_ = lp
+			if _, ok := safePath(filepath.Join(filepath.Dir(p), string(link))); ok && !filepath.IsAbs(string(link)) {
 				os.Remove(target)
 				if err := os.Symlink(string(link), target); err != nil {
 					return err

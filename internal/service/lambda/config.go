@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -242,14 +243,9 @@ func page(n int, marker *string, maxItems *int32) (start, end int, next *string)
 	}
 	end = min(n, start+max)
 	if end < n {
-		next = ptr(itoa(end))
+		next = ptr(strconv.Itoa(end))
 	}
 	return start, end, next
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 // --- tags ---

@@ -3,6 +3,8 @@ package lambda
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -517,26 +519,11 @@ func (s *Service) codeURL(sha string) string {
 
 // CodeByHexDigest serves a package download (GetFunction's Code.Location).
 func (s *Service) CodeByHexDigest(ctx context.Context, hexDigest string) ([]byte, error) {
-	var zipb []byte
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT sha FROM lambda_code")
-		if err != nil {
-			return err
-		}
-		var found string
-		for rows.Next() {
-			var sha string
-			if rows.Scan(&sha) == nil && shaHex(sha) == hexDigest {
-				found = sha
-			}
-		}
-		rows.Close()
-		if found == "" {
-			return sql.ErrNoRows
-		}
-		return tx.QueryRow(ctx, "SELECT zip FROM lambda_code WHERE sha = ?", found).Scan(&zipb)
-	})
-	return zipb, err
+	sum, err := hex.DecodeString(hexDigest)
+	if err != nil || len(sum) != 32 {
+		return nil, sql.ErrNoRows
+	}
+	return s.codeZip(ctx, base64.StdEncoding.EncodeToString(sum))
 }
 
 // versionConfig returns the configuration ref's qualifier names.
@@ -952,20 +939,9 @@ func (s *Service) ListVersionsByFunction(ctx context.Context, in *lambdaapi.List
 	return paginate(items, in.Marker, in.MaxItems, &lambdaapi.ListVersionsByFunctionResponse{}), nil
 }
 
-// paginate is a simple index marker over a fixed list.
+// paginate pages a fixed list of versions with an index marker.
 func paginate(items []lambdaapi.FunctionConfiguration, marker *string, maxItems *int32, out *lambdaapi.ListVersionsByFunctionResponse) *lambdaapi.ListVersionsByFunctionResponse {
-	start, _ := strconv.Atoi(deref(marker))
-	max := 50
-	if maxItems != nil {
-		max = int(*maxItems)
-	}
-	if start > len(items) {
-		start = len(items)
-	}
-	end := min(len(items), start+max)
-	out.Versions = items[start:end]
-	if end < len(items) {
-		out.NextMarker = ptr(strconv.Itoa(end))
-	}
+	start, end, next := page(len(items), marker, maxItems)
+	out.Versions, out.NextMarker = items[start:end], next
 	return out
 }

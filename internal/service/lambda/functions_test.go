@@ -2,9 +2,12 @@ package lambda_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -65,6 +68,16 @@ func TestCreateInvokeGetDelete(t *testing.T) {
 	}
 	if got.Configuration.State != types.StateActive || !strings.Contains(aws.ToString(got.Code.Location), "/_hako/lambda/code/") {
 		t.Errorf("get %+v %+v", got.Configuration.State, got.Code)
+	}
+	if dl, err := http.Get(aws.ToString(got.Code.Location)); err != nil || dl.StatusCode != 200 {
+		t.Errorf("code download: %v %v", dl, err)
+	} else {
+		b, _ := io.ReadAll(dl.Body)
+		dl.Body.Close()
+		sum := sha256.Sum256(b)
+		if base64.StdEncoding.EncodeToString(sum[:]) != aws.ToString(got.Configuration.CodeSha256) {
+			t.Errorf("downloaded package does not match CodeSha256")
+		}
 	}
 
 	res, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("fn1"), Payload: []byte(`{"env":"GREETING,AWS_ENDPOINT_URL,AWS_LAMBDA_FUNCTION_NAME","print":"hi there"}`), LogType: types.LogTypeTail})
