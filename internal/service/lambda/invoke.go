@@ -39,6 +39,7 @@ func cacheKey(r fnRef) string { return r.account + "/" + r.region + "/" + r.name
 func (s *Service) invalidate(r fnRef) {
 	s.cacheMu.Lock()
 	delete(s.cache, cacheKey(r))
+	clear(s.urlCache)
 	s.cacheGen++
 	s.cacheMu.Unlock()
 }

@@ -76,6 +76,7 @@ type Service struct {
 	cacheMu  sync.Mutex
 	cache    map[string]map[string]*resolved // by account/region/name, then qualifier
 	cacheGen uint64                          // bumped by every invalidation
+	urlCache map[string]*URLTarget           // function URL id -> target; emptied by every invalidation
 	unpackMu sync.Mutex
 	logs     *logShipper
 	async    *asyncRunner
@@ -95,7 +96,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("lambda: Config.Store is required")
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, cfg: cfg, cache: map[string]map[string]*resolved{}}
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, cfg: cfg, cache: map[string]map[string]*resolved{}, urlCache: map[string]*URLTarget{}}
 	if s.clk == nil {
 		s.clk = clock.Real()
 	}
@@ -154,6 +155,7 @@ func (s *Service) onNotify(payload string) {
 	} else {
 		delete(s.cache, payload)
 	}
+	clear(s.urlCache)
 	s.cacheGen++
 	s.cacheMu.Unlock()
 }

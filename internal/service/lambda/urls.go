@@ -229,6 +229,13 @@ func (s *Service) ListFunctionUrlConfigs(ctx context.Context, in *lambdaapi.List
 // LookupURL finds the function a URL id belongs to.
 func (s *Service) LookupURL(ctx context.Context, id string) (*URLTarget, error) {
 	id = strings.ToLower(id)
+	s.cacheMu.Lock()
+	if t := s.urlCache[id]; t != nil {
+		s.cacheMu.Unlock()
+		return t, nil
+	}
+	gen := s.cacheGen
+	s.cacheMu.Unlock()
 	var t URLTarget
 	err := s.st.View(ctx, func(tx *store.Tx) error {
 		err := tx.QueryRow(ctx, "SELECT account, region, name, qualifier FROM lambda_urls WHERE url_id = ?", id).
@@ -253,5 +260,11 @@ func (s *Service) LookupURL(ctx context.Context, id string) (*URLTarget, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.cacheMu.Lock()
+	// Any function change since the read above may have changed the URL.
+	if gen == s.cacheGen {
+		s.urlCache[id] = &t
+	}
+	s.cacheMu.Unlock()
 	return &t, nil
 }
