@@ -187,7 +187,12 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, reqID string,
 			return
 		}
 		if stream {
-			restroute.SetStream(in, r.Body)
+			rc, e := s.streamBody(r)
+			if e != nil {
+				writeErr(e)
+				return
+			}
+			restroute.SetStream(in, rc)
 		}
 	}
 	out, err := s.call(r.Context(), b, info, op.Name, in)
@@ -195,8 +200,11 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, reqID string,
 		writeErr(s.apiError(err, info))
 		return
 	}
+	for k, v := range info.Header {
+		w.Header().Set(k, v)
+	}
 	if svc.Protocol == model.RestXML {
-		restxml.WriteResponse(w, svc, op, reqID, out)
+		restxml.WriteResponseStatus(w, svc, op, reqID, out, info.Status)
 	} else {
 		restjson.WriteResponse(w, op, reqID, out)
 	}

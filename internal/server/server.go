@@ -25,6 +25,8 @@ import (
 	"github.com/hako-dev/hako/internal/model"
 	"github.com/hako-dev/hako/internal/model/lambdaapi"
 	"github.com/hako-dev/hako/internal/model/logsapi"
+	"github.com/hako-dev/hako/internal/blob"
+	"github.com/hako-dev/hako/internal/events"
 	"github.com/hako-dev/hako/internal/model/s3api"
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/model/stsapi"
@@ -57,6 +59,7 @@ type Server struct {
 	logs   *logs.Service
 	lambda *lambda.Service
 	s3     *s3.Service
+	events *events.Dispatcher
 	http   *http.Server
 	// python is the host's python3 interpreter, resolved once.
 	pythonOnce sync.Once
@@ -114,7 +117,17 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("logs: %w", err)
 	}
-	s.s3, err = s3.New(ctx, s3.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "s3")})
+	s.events, err = events.New(ctx, events.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "events")})
+	if err != nil {
+		s.Shutdown(context.Background()) // closes what was opened so far
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "s3"), blob.Options{NoSync: !cfg.Fsync, Logger: s.logger.With("service", "s3")})
+	if err != nil {
+		s.Shutdown(context.Background()) // closes what was opened so far
+		return nil, fmt.Errorf("s3 blobs: %w", err)
+	}
+	s.s3, err = s3.New(ctx, s3.Config{Store: st, Blobs: blobs, Events: s.events, Clock: s.clock, Logger: s.logger.With("service", "s3")})
 	if err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("s3: %w", err)
@@ -180,6 +193,8 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		validation: s.s3.ValidationError,
 		health:     s.s3.Health,
 	})
+	s.registerEventHandlers()
+	s.events.Start()
 	return s, nil
 }
 
@@ -318,6 +333,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	if s.lambda != nil {
 		errs = append(errs, s.lambda.Close())
+	}
+	if s.events != nil {
+		errs = append(errs, s.events.Close())
 	}
 	if s.s3 != nil {
 		errs = append(errs, s.s3.Close())

@@ -44,6 +44,7 @@ const (
 // Reader decodes an aws-chunked body. It is not safe for concurrent use.
 type Reader struct {
 	br       *bufio.Reader
+	body     io.Reader
 	opts     Options
 	verifier *Verifier // nil when signatures are not checked
 	minChunk int64
@@ -66,6 +67,7 @@ type Reader struct {
 func NewReader(body io.Reader, opts Options) *Reader {
 	r := &Reader{
 		br:       bufio.NewReaderSize(body, bufferSize),
+		body:     body,
 		opts:     opts,
 		minChunk: defaultMinChunkSize,
 		maxTotal: opts.MaxDecodedLength,
@@ -145,6 +147,17 @@ func (r *Reader) Trailers() map[string]string {
 
 // Decoded returns the number of object bytes returned so far.
 func (r *Reader) Decoded() int64 { return r.decoded }
+
+// Announced returns the trailer names x-amz-trailer announced (lower case).
+func (r *Reader) Announced() []string { return r.opts.Trailers }
+
+// Close closes the underlying body when it is an io.Closer.
+func (r *Reader) Close() error {
+	if c, ok := r.body.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
 
 func (r *Reader) fail(err error) error {
 	r.err = err

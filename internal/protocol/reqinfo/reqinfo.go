@@ -15,6 +15,11 @@ type Info struct {
 	Protocol    string // the wire protocol the request used
 	Service     string
 	Operation   string
+	// Status, when set by the service, overrides the response's HTTP
+	// status (206 for a ranged GET, 304 Not Modified, ...).
+	Status int
+	// Header holds extra response headers set by the service (CORS, ...).
+	Header map[string]string
 }
 
 type key struct{}

@@ -148,11 +148,6 @@ func (s *Service) DeleteBucket(ctx context.Context, in *s3api.DeleteBucketReques
 	})
 }
 
-// objectCount counts a bucket's objects and versions (none until objects land).
-func (s *Service) objectCount(ctx context.Context, tx *store.Tx, bucket string) (int, error) {
-	return 0, nil
-}
-
 // ListBuckets lists the caller's buckets in name order.
 func (s *Service) ListBuckets(ctx context.Context, in *s3api.ListBucketsRequest) (*s3api.ListBucketsOutput, error) {
 	ri := reqinfo.From(ctx)
@@ -230,6 +225,42 @@ func (s *Service) GetBucketLocation(ctx context.Context, in *s3api.GetBucketLoca
 	out := &s3api.GetBucketLocationOutput{}
 	if b.region != "us-east-1" {
 		out.LocationConstraint = ptr(b.region)
+	}
+	return out, nil
+}
+
+// PutBucketVersioning enables or suspends versioning.
+func (s *Service) PutBucketVersioning(ctx context.Context, in *s3api.PutBucketVersioningRequest) error {
+	c := in.VersioningConfiguration
+	if c == nil {
+		return s3Err("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", http.StatusBadRequest)
+	}
+	status := deref(c.Status)
+	if status != versioningEnabled && status != versioningSuspended {
+		return s3Err("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", http.StatusBadRequest)
+	}
+	if deref(c.MFADelete) == "Enabled" {
+		return s3Err("InvalidRequest", "DevPay and Mfa are mutually exclusive authorization methods.", http.StatusBadRequest)
+	}
+	return s.st.Update(ctx, func(tx *store.Tx) error {
+		if _, err := loadBucket(ctx, tx, deref(in.Bucket)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "UPDATE s3_buckets SET versioning = ? WHERE name = ?", status, deref(in.Bucket))
+		return err
+	})
+}
+
+// GetBucketVersioning returns the versioning state (no Status when never
+// enabled).
+func (s *Service) GetBucketVersioning(ctx context.Context, in *s3api.GetBucketVersioningRequest) (*s3api.GetBucketVersioningOutput, error) {
+	b, err := s.bucketOf(ctx, deref(in.Bucket))
+	if err != nil {
+		return nil, err
+	}
+	out := &s3api.GetBucketVersioningOutput{}
+	if b.versioning != "" {
+		out.Status = ptr(b.versioning)
 	}
 	return out, nil
 }

@@ -1,7 +1,14 @@
 // Package s3 implements Amazon S3 on the hako store: buckets (a global
-// namespace, as on AWS) and their configuration in SQL, object bodies in
-// internal/blob. This first part serves the bucket operations; the others
-// answer NotImplemented until they land.
+// namespace, as on AWS), their configuration and object metadata in SQL,
+// object bodies in internal/blob.
+//
+// A write streams the body into a new blob, commits the blob, then commits
+// the metadata row that references it (with the event notifications it
+// causes, in the same transaction); the blob it replaces is deleted after
+// that commit. A crash in between leaves only an unreferenced blob, which
+// the sweep at start removes. Object keys are stored as bytes (BLOB), so
+// listings follow S3's UTF-8 binary order on SQLite and PostgreSQL alike;
+// they are never used as file names.
 package s3
 
 import (
@@ -11,7 +18,9 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/hako-dev/hako/internal/blob"
 	"github.com/hako-dev/hako/internal/clock"
+	"github.com/hako-dev/hako/internal/events"
 	"github.com/hako-dev/hako/internal/model"
 	"github.com/hako-dev/hako/internal/model/s3api"
 	"github.com/hako-dev/hako/internal/protocol/awserr"
@@ -23,13 +32,18 @@ var _ s3api.API = (*Service)(nil)
 // Config holds the dependencies of the service.
 type Config struct {
 	Store  *store.Store
+	Blobs  *blob.Store
 	Clock  clock.Clock
 	Logger *slog.Logger
+	// Events is the outbox that carries event notifications; nil drops them.
+	Events *events.Dispatcher
 }
 
 // Service is the S3 implementation. It is safe for concurrent use.
 type Service struct {
 	st     *store.Store
+	blobs  *blob.Store
+	events *events.Dispatcher
 	clk    clock.Clock
 	log    *slog.Logger
 	mu     sync.Mutex
@@ -41,7 +55,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("s3: Config.Store is required")
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger}
+	if cfg.Blobs == nil {
+		return nil, errors.New("s3: Config.Blobs is required")
+	}
+	s := &Service{st: cfg.Store, blobs: cfg.Blobs, events: cfg.Events, clk: cfg.Clock, log: cfg.Logger}
 	if s.clk == nil {
 		s.clk = clock.Real()
 	}
@@ -94,6 +111,52 @@ CREATE TABLE s3_buckets (
 );
 CREATE INDEX s3_buckets_account ON s3_buckets (account, name);
 `,
+}, {
+	Version: 2,
+	SQL: `
+CREATE TABLE s3_objects (
+	bucket        TEXT    NOT NULL,
+	okey          BLOB    NOT NULL,
+	version_id    TEXT    NOT NULL,
+	seq           BIGINT  NOT NULL,
+	latest        INTEGER NOT NULL,
+	delete_marker INTEGER NOT NULL,
+	blob_id       TEXT    NOT NULL,
+	size          BIGINT  NOT NULL,
+	etag          TEXT    NOT NULL,
+	modified      BIGINT  NOT NULL,
+	meta          TEXT    NOT NULL,
+	PRIMARY KEY (bucket, okey, version_id)
+);
+CREATE INDEX s3_objects_current ON s3_objects (bucket, latest, okey);
+CREATE INDEX s3_objects_seq ON s3_objects (bucket, okey, seq);
+CREATE INDEX s3_objects_blob ON s3_objects (blob_id);
+CREATE TABLE s3_uploads (
+	upload_id TEXT   NOT NULL PRIMARY KEY,
+	bucket    TEXT   NOT NULL,
+	okey      BLOB   NOT NULL,
+	initiated BIGINT NOT NULL,
+	meta      TEXT   NOT NULL
+);
+CREATE INDEX s3_uploads_key ON s3_uploads (bucket, okey, initiated);
+CREATE TABLE s3_parts (
+	upload_id TEXT    NOT NULL,
+	part      INTEGER NOT NULL,
+	blob_id   TEXT    NOT NULL,
+	size      BIGINT  NOT NULL,
+	etag      TEXT    NOT NULL,
+	modified  BIGINT  NOT NULL,
+	checksums TEXT    NOT NULL,
+	PRIMARY KEY (upload_id, part)
+);
+CREATE INDEX s3_parts_blob ON s3_parts (blob_id);
+CREATE TABLE s3_bucket_config (
+	bucket TEXT NOT NULL,
+	kind   TEXT NOT NULL,
+	body   TEXT NOT NULL,
+	PRIMARY KEY (bucket, kind)
+);
+`,
 }}
 
 // s3Err is an S3 error; extra fields (BucketName, Key, ...) appear in the
@@ -121,4 +184,13 @@ func deref[T any](p *T) T {
 		return z
 	}
 	return *p
+}
+
+// asS3Err returns err as an S3 error, or nil for internal failures.
+func asS3Err(err error) *awserr.Error {
+	var ae *awserr.Error
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return nil
 }

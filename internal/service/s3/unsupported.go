@@ -107,21 +107,6 @@ func (s *Service) DeleteBucketWebsite(ctx context.Context, in *s3api.DeleteBucke
 	return notImplemented("DeleteBucketWebsite")
 }
 
-// DeleteObject is not implemented yet.
-func (s *Service) DeleteObject(ctx context.Context, in *s3api.DeleteObjectRequest) (*s3api.DeleteObjectOutput, error) {
-	return nil, notImplemented("DeleteObject")
-}
-
-// DeleteObjectTagging is not implemented yet.
-func (s *Service) DeleteObjectTagging(ctx context.Context, in *s3api.DeleteObjectTaggingRequest) (*s3api.DeleteObjectTaggingOutput, error) {
-	return nil, notImplemented("DeleteObjectTagging")
-}
-
-// DeleteObjects is not implemented yet.
-func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequest) (*s3api.DeleteObjectsOutput, error) {
-	return nil, notImplemented("DeleteObjects")
-}
-
 // DeletePublicAccessBlock is not implemented yet.
 func (s *Service) DeletePublicAccessBlock(ctx context.Context, in *s3api.DeletePublicAccessBlockRequest) error {
 	return notImplemented("DeletePublicAccessBlock")
@@ -217,19 +202,9 @@ func (s *Service) GetBucketTagging(ctx context.Context, in *s3api.GetBucketTaggi
 	return nil, notImplemented("GetBucketTagging")
 }
 
-// GetBucketVersioning is not implemented yet.
-func (s *Service) GetBucketVersioning(ctx context.Context, in *s3api.GetBucketVersioningRequest) (*s3api.GetBucketVersioningOutput, error) {
-	return nil, notImplemented("GetBucketVersioning")
-}
-
 // GetBucketWebsite is not implemented yet.
 func (s *Service) GetBucketWebsite(ctx context.Context, in *s3api.GetBucketWebsiteRequest) (*s3api.GetBucketWebsiteOutput, error) {
 	return nil, notImplemented("GetBucketWebsite")
-}
-
-// GetObject is not implemented yet.
-func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s3api.GetObjectOutput, error) {
-	return nil, notImplemented("GetObject")
 }
 
 // GetObjectAcl is not implemented yet.
@@ -257,11 +232,6 @@ func (s *Service) GetObjectRetention(ctx context.Context, in *s3api.GetObjectRet
 	return nil, notImplemented("GetObjectRetention")
 }
 
-// GetObjectTagging is not implemented yet.
-func (s *Service) GetObjectTagging(ctx context.Context, in *s3api.GetObjectTaggingRequest) (*s3api.GetObjectTaggingOutput, error) {
-	return nil, notImplemented("GetObjectTagging")
-}
-
 // GetObjectTorrent is not implemented yet.
 func (s *Service) GetObjectTorrent(ctx context.Context, in *s3api.GetObjectTorrentRequest) (*s3api.GetObjectTorrentOutput, error) {
 	return nil, notImplemented("GetObjectTorrent")
@@ -270,11 +240,6 @@ func (s *Service) GetObjectTorrent(ctx context.Context, in *s3api.GetObjectTorre
 // GetPublicAccessBlock is not implemented yet.
 func (s *Service) GetPublicAccessBlock(ctx context.Context, in *s3api.GetPublicAccessBlockRequest) (*s3api.GetPublicAccessBlockOutput, error) {
 	return nil, notImplemented("GetPublicAccessBlock")
-}
-
-// HeadObject is not implemented yet.
-func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (*s3api.HeadObjectOutput, error) {
-	return nil, notImplemented("HeadObject")
 }
 
 // ListBucketAnalyticsConfigurations is not implemented yet.
@@ -305,21 +270,6 @@ func (s *Service) ListDirectoryBuckets(ctx context.Context, in *s3api.ListDirect
 // ListMultipartUploads is not implemented yet.
 func (s *Service) ListMultipartUploads(ctx context.Context, in *s3api.ListMultipartUploadsRequest) (*s3api.ListMultipartUploadsOutput, error) {
 	return nil, notImplemented("ListMultipartUploads")
-}
-
-// ListObjectVersions is not implemented yet.
-func (s *Service) ListObjectVersions(ctx context.Context, in *s3api.ListObjectVersionsRequest) (*s3api.ListObjectVersionsOutput, error) {
-	return nil, notImplemented("ListObjectVersions")
-}
-
-// ListObjects is not implemented yet.
-func (s *Service) ListObjects(ctx context.Context, in *s3api.ListObjectsRequest) (*s3api.ListObjectsOutput, error) {
-	return nil, notImplemented("ListObjects")
-}
-
-// ListObjectsV2 is not implemented yet.
-func (s *Service) ListObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Request) (*s3api.ListObjectsV2Output, error) {
-	return nil, notImplemented("ListObjectsV2")
 }
 
 // ListParts is not implemented yet.
@@ -407,19 +357,9 @@ func (s *Service) PutBucketTagging(ctx context.Context, in *s3api.PutBucketTaggi
 	return notImplemented("PutBucketTagging")
 }
 
-// PutBucketVersioning is not implemented yet.
-func (s *Service) PutBucketVersioning(ctx context.Context, in *s3api.PutBucketVersioningRequest) error {
-	return notImplemented("PutBucketVersioning")
-}
-
 // PutBucketWebsite is not implemented yet.
 func (s *Service) PutBucketWebsite(ctx context.Context, in *s3api.PutBucketWebsiteRequest) error {
 	return notImplemented("PutBucketWebsite")
-}
-
-// PutObject is not implemented yet.
-func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s3api.PutObjectOutput, error) {
-	return nil, notImplemented("PutObject")
 }
 
 // PutObjectAcl is not implemented yet.
@@ -440,11 +380,6 @@ func (s *Service) PutObjectLockConfiguration(ctx context.Context, in *s3api.PutO
 // PutObjectRetention is not implemented yet.
 func (s *Service) PutObjectRetention(ctx context.Context, in *s3api.PutObjectRetentionRequest) (*s3api.PutObjectRetentionOutput, error) {
 	return nil, notImplemented("PutObjectRetention")
-}
-
-// PutObjectTagging is not implemented yet.
-func (s *Service) PutObjectTagging(ctx context.Context, in *s3api.PutObjectTaggingRequest) (*s3api.PutObjectTaggingOutput, error) {
-	return nil, notImplemented("PutObjectTagging")
 }
 
 // PutPublicAccessBlock is not implemented yet.
