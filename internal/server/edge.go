@@ -60,6 +60,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveInternal(w, r)
 		return
 	}
+	r = s.s3Addressing(r)
+	if s.serveS3Data(w, r) {
+		return
+	}
 	reqID := uuid.NewString()
 	limit := int64(maxBody)
 	if r.Header.Get("X-Amz-Target") == "" && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
@@ -151,6 +155,9 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, reqID string,
 	info := s.newInfo(r, reqID, svc.Protocol.String())
 	info.Service = svc.Name
 	writeErr := func(e *awserr.Error) {
+		if svc.Name == "s3" {
+			s.s3CORSHeaders(w, r)
+		}
 		if svc.Protocol == model.RestXML {
 			restxml.WriteError(w, svc, reqID, e)
 		} else {
@@ -202,6 +209,9 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, reqID string,
 	}
 	for k, v := range info.Header {
 		w.Header().Set(k, v)
+	}
+	if svc.Name == "s3" {
+		s.s3CORSHeaders(w, r)
 	}
 	if svc.Protocol == model.RestXML {
 		restxml.WriteResponseStatus(w, svc, op, reqID, out, info.Status)
