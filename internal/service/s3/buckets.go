@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hako-dev/hako/internal/blob"
 	"github.com/hako-dev/hako/internal/model"
 	"github.com/hako-dev/hako/internal/model/s3api"
 	"github.com/hako-dev/hako/internal/protocol/reqinfo"
@@ -143,8 +144,38 @@ func (s *Service) DeleteBucket(ctx context.Context, in *s3api.DeleteBucketReques
 		} else if n > 0 {
 			return s3Err("BucketNotEmpty", "The bucket you tried to delete is not empty", http.StatusConflict, "BucketName", name)
 		}
-		_, err := tx.Exec(ctx, "DELETE FROM s3_buckets WHERE name = ?", name)
-		return err
+		// Unfinished multipart uploads and the configuration go with the bucket.
+		rows, err := tx.Query(ctx, "SELECT p.blob_id FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?", name)
+		if err != nil {
+			return err
+		}
+		var parts []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			parts = append(parts, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range parts {
+			s.deleteBlobAfter(tx, blob.ID(id))
+		}
+		for _, q := range []string{
+			"DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)",
+			"DELETE FROM s3_uploads WHERE bucket = ?",
+			"DELETE FROM s3_bucket_config WHERE bucket = ?",
+			"DELETE FROM s3_buckets WHERE name = ?",
+		} {
+			if _, err := tx.Exec(ctx, q, name); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
