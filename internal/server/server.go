@@ -188,6 +188,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	s.register(&binding{
 		model: s3api.Service,
 		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			if err := s.s3.CheckExpectedOwner(ctx, in); err != nil {
+				return nil, err
+			}
 			return s3api.Dispatch(ctx, s.s3, op, in)
 		},
 		validation: s.s3.ValidationError,

@@ -457,3 +457,17 @@ func TestVersioning(t *testing.T) {
 		t.Errorf("after delete objects: %d versions %d markers", len(lv.Versions), len(lv.DeleteMarkers))
 	}
 }
+
+func TestExpectedBucketOwner(t *testing.T) {
+	h := hakotest.Start(t)
+	c := h.S3()
+	ctx := context.Background()
+	newBucket(t, c, "owned")
+	put(t, c, "owned", "k", "v")
+	if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("owned"), Key: aws.String("k"), ExpectedBucketOwner: aws.String("999999999999")}); code(err) != "AccessDenied" || status(err) != 403 {
+		t.Errorf("wrong owner: %v", err)
+	}
+	if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("owned"), Key: aws.String("k"), ExpectedBucketOwner: aws.String("000000000000")}); err != nil {
+		t.Errorf("right owner: %v", err)
+	}
+}
