@@ -143,6 +143,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		Credentials: s.credentialsFor,
 		Endpoint:    s.Endpoint,
 		Queues:      s.sqs,
+		Objects:     s.s3,
 		Logs:        logSink{s.logs},
 	})
 	if err != nil {

@@ -70,6 +70,10 @@ type objectMeta struct {
 	LockMode     string  `json:"lm,omitempty"`
 	LockUntil    string  `json:"lu,omitempty"`
 	LegalHold    string  `json:"lh,omitempty"`
+
+	// PartChecksums are the parts' checksums (ChecksumAlgorithm, base64)
+	// of an object made by a multipart upload with a checksum algorithm.
+	PartChecksums []string `json:"pc,omitempty"`
 }
 
 type tag struct {

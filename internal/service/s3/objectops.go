@@ -390,7 +390,7 @@ type objectHeaders struct {
 	BucketKey                                                                                           **bool
 }
 
-func (h objectHeaders) fill(o *object, checksums bool) {
+func (h objectHeaders) fill(o *object, checksums, partNumber bool) {
 	m := &o.meta
 	*h.AcceptRanges = ptr("bytes")
 	*h.ETag = ptr(quoteETag(o.etag))
@@ -426,7 +426,8 @@ func (h objectHeaders) fill(o *object, checksums bool) {
 	if len(m.User) > 0 {
 		*h.Metadata = m.User
 	}
-	if len(m.Parts) > 0 {
+	if len(m.Parts) > 0 && partNumber {
+		// Only with ?partNumber= (as S3).
 		*h.PartsCount = ptr(int32(len(m.Parts)))
 	}
 	if len(m.Tags) > 0 {
@@ -455,7 +456,7 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 		&out.StorageClass, &out.VersionId, &out.WebsiteRedirectLocation, &out.ServerSideEncryption, &out.SSEKMSKeyId, &out.ChecksumType, &out.ObjectLockMode, &out.ObjectLockLegalHoldStatus,
 		&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256,
 		&out.ContentLength, &out.Expires, &out.LastModified, &out.ObjectLockRetainUntilDate, &out.Metadata, &out.PartsCount, &out.TagCount, &out.BucketKeyEnabled,
-	}.fill(o, deref(in.ChecksumMode) == "ENABLED" && !ranged)
+	}.fill(o, deref(in.ChecksumMode) == "ENABLED" && !ranged, in.PartNumber != nil)
 	responseOverrides(&out.CacheControl, &out.ContentDisposition, &out.ContentEncoding, &out.ContentLanguage, &out.ContentType, &out.Expires,
 		in.ResponseCacheControl, in.ResponseContentDisposition, in.ResponseContentEncoding, in.ResponseContentLanguage, in.ResponseContentType, in.ResponseExpires)
 	status, err := readCond{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}.check(o)
@@ -539,7 +540,7 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 		&out.StorageClass, &out.VersionId, &out.WebsiteRedirectLocation, &out.ServerSideEncryption, &out.SSEKMSKeyId, &out.ChecksumType, &out.ObjectLockMode, &out.ObjectLockLegalHoldStatus,
 		&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256,
 		&out.ContentLength, &out.Expires, &out.LastModified, &out.ObjectLockRetainUntilDate, &out.Metadata, &out.PartsCount, new(*int32), &out.BucketKeyEnabled,
-	}.fill(o, deref(in.ChecksumMode) == "ENABLED" && !ranged)
+	}.fill(o, deref(in.ChecksumMode) == "ENABLED" && !ranged, in.PartNumber != nil)
 	responseOverrides(&out.CacheControl, &out.ContentDisposition, &out.ContentEncoding, &out.ContentLanguage, &out.ContentType, &out.Expires,
 		in.ResponseCacheControl, in.ResponseContentDisposition, in.ResponseContentEncoding, in.ResponseContentLanguage, in.ResponseContentType, in.ResponseExpires)
 	status, err := readCond{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}.check(o)
