@@ -612,51 +612,53 @@ func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequ
 		return nil, s3Err("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", http.StatusBadRequest)
 	}
 	bucketName := deref(in.Bucket)
-	if _, err := s.bucketOf(ctx, bucketName); err != nil {
-		return nil, err
-	}
-	out := &s3api.DeleteObjectsOutput{}
 	quiet := deref(in.Delete.Quiet)
-	for _, id := range in.Delete.Objects {
-		key, version := deref(id.Key), deref(id.VersionId)
-		var vid string
-		var marker bool
-		err := s.st.Update(ctx, func(tx *store.Tx) error {
-			b, err := loadBucket(ctx, tx, bucketName)
-			if err != nil {
-				return err
-			}
+	var out *s3api.DeleteObjectsOutput
+	// One transaction for the batch; a key's S3 error (a failed condition)
+	// is reported for that key and leaves the others alone.
+	err := s.st.Update(ctx, func(tx *store.Tx) error {
+		out = &s3api.DeleteObjectsOutput{}
+		b, err := loadBucket(ctx, tx, bucketName)
+		if err != nil {
+			return err
+		}
+		for _, id := range in.Delete.Objects {
+			key, version := deref(id.Key), deref(id.VersionId)
 			var cond func(*object) error
 			if id.ETag != nil {
+				etag := *id.ETag
 				cond = func(o *object) error {
-					if o == nil || o.deleteMarker || !etagMatches(*id.ETag, o.etag) {
+					if o == nil || o.deleteMarker || !etagMatches(etag, o.etag) {
 						return preconditionFailed("If-Match")
 					}
 					return nil
 				}
 			}
-			vid, marker, err = s.removeObject(ctx, tx, b, key, version, cond, "ObjectRemoved:Delete")
-			return err
-		})
-		if err != nil {
-			ae := asS3Err(err)
-			if ae == nil {
-				return nil, err
+			vid, marker, err := s.removeObject(ctx, tx, b, key, version, cond, "ObjectRemoved:Delete")
+			if err != nil {
+				ae := asS3Err(err)
+				if ae == nil {
+					return err
+				}
+				out.Errors = append(out.Errors, s3api.Error{Key: ptr(key), VersionId: id.VersionId, Code: ptr(ae.Code), Message: ptr(ae.Message)})
+				continue
 			}
-			out.Errors = append(out.Errors, s3api.Error{Key: ptr(key), VersionId: id.VersionId, Code: ptr(ae.Code), Message: ptr(ae.Message)})
-			continue
-		}
-		if quiet {
-			continue
-		}
-		d := s3api.DeletedObject{Key: ptr(key), VersionId: id.VersionId}
-		if marker {
-			d.DeleteMarker = ptr(true)
-			if version == "" {
-				d.DeleteMarkerVersionId = ptr(vid)
+			if quiet {
+				continue
 			}
+			d := s3api.DeletedObject{Key: ptr(key), VersionId: id.VersionId}
+			if marker {
+				d.DeleteMarker = ptr(true)
+				if version == "" {
+					d.DeleteMarkerVersionId = ptr(vid)
+				}
+			}
+			out.Deleted = append(out.Deleted, d)
 		}
-		out.Deleted = append(out.Deleted, d)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
