@@ -3,15 +3,21 @@
 //
 // A body is streamed into a temporary file, hashed on the way (MD5 for ETags
 // and any of S3's checksum algorithms), then synced and renamed into place by
-// Commit under a fresh random ID. Only after Commit returns may the caller
-// commit the metadata that references the ID; a crash in between leaves an
-// unreferenced blob, which Sweep removes later. No partially written body is
-// ever visible under an ID, and object keys are never used as file names.
+// Commit under a random ID chosen at Create. Only after Commit returns may the
+// caller commit the metadata that references the ID; a crash in between
+// leaves an unreferenced blob, which Sweep removes later. No partially written
+// body is ever visible under an ID, and object keys are never used as file
+// names.
 //
-// Layout under the store's directory:
+// Layout under the store's directory (the 256 fan-out directories are made
+// by Open, so that a write creates one file and no directory, and writes to
+// different blobs rarely contend for a directory):
 //
-//	tmp/<random>.tmp        bodies being written
-//	ab/cd/abcd<28 hex>      committed blobs, fanned out by the first 4 hex digits
+//	ab/abcd<28 hex>         committed blobs, fanned out by their first 2 hex digits
+//	ab/abcd<28 hex>.tmp     the body of that blob while it is written
+//
+// Stores written by earlier versions also hold ab/cd/<id> (blobs) and
+// tmp/<random>.tmp (bodies being written); they are read and swept alike.
 package blob
 
 import (
@@ -63,12 +69,17 @@ func (id ID) Valid() bool {
 	return true
 }
 
+// newID returns a random ID for a blob file (never of the packed form).
 func newID() (ID, error) {
 	var b [idLen / 2]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		if b[0] != packMarker {
+			return ID(hex.EncodeToString(b[:])), nil
+		}
 	}
-	return ID(hex.EncodeToString(b[:])), nil
 }
 
 // Options configure a Store. The zero value is durable.
@@ -86,17 +97,20 @@ type Options struct {
 // does not reference, so two services must not share a directory.
 type Store struct {
 	dir  string
-	tmp  string
+	tmp  string // of earlier versions
 	sync bool
 	log  *slog.Logger
 	bufs sync.Pool // *[]byte of copyBufSize
+
+	packs *packs // small blobs (pack.go)
 
 	mu     sync.Mutex
 	active map[string]struct{} // temp files of open Writers, skipped by Sweep
 }
 
 const (
-	tmpDir      = "tmp"
+	tmpDir      = "tmp" // of earlier versions
+	tmpSuffix   = ".tmp"
 	copyBufSize = 1 << 20
 	dirPerm     = 0o750
 	filePerm    = 0o600
@@ -122,13 +136,24 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.bufs.New = func() any { b := make([]byte, copyBufSize); return &b }
-	if err := os.MkdirAll(s.tmp, dirPerm); err != nil {
+	if err := os.MkdirAll(abs, dirPerm); err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
-	if s.sync {
+	created := false
+	for i := range 256 {
+		err := os.Mkdir(filepath.Join(abs, hex.EncodeToString([]byte{byte(i)})), dirPerm)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("blob: %w", err)
+		}
+		created = created || err == nil
+	}
+	if s.sync && created {
 		if err := syncDir(abs); err != nil {
 			return nil, fmt.Errorf("blob: %w", err)
 		}
+	}
+	if s.packs, err = openPacks(s); err != nil {
+		return nil, fmt.Errorf("blob: %w", err)
 	}
 	return s, nil
 }
@@ -136,9 +161,26 @@ func Open(dir string, opts Options) (*Store, error) {
 // Dir returns the store's directory.
 func (s *Store) Dir() string { return s.dir }
 
-// path returns the file of a valid id: DIR/ab/cd/<id>.
+// path returns the file of a valid id: DIR/ab/<id>.
 func (s *Store) path(id ID) string {
+	return filepath.Join(s.dir, string(id[0:2]), string(id))
+}
+
+// legacyPath is where earlier versions kept a blob: DIR/ab/cd/<id>.
+func (s *Store) legacyPath(id ID) string {
 	return filepath.Join(s.dir, string(id[0:2]), string(id[2:4]), string(id))
+}
+
+// withLegacy runs op on the file of id, and again on its legacy file when
+// the first is missing.
+func withLegacy[T any](s *Store, id ID, op func(string) (T, error)) (T, error) {
+	v, err := op(s.path(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		if lv, lerr := op(s.legacyPath(id)); !errors.Is(lerr, fs.ErrNotExist) {
+			return lv, lerr
+		}
+	}
+	return v, err
 }
 
 // Create starts a new blob in a temporary file. The Writer computes MD5 and
@@ -149,19 +191,24 @@ func (s *Store) Create(algs Algorithms) (*Writer, error) {
 }
 
 func (s *Store) create(algs Algorithms) (*Writer, error) {
-	var rnd [16]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return nil, err
+	return &Writer{s: s, h: newHasher(algs)}, nil
+}
+
+// createFile creates the temporary file of a blob that outgrew memory.
+func (s *Store) createFile() (ID, string, *os.File, error) {
+	id, err := newID()
+	if err != nil {
+		return "", "", nil, err
 	}
-	name := filepath.Join(s.tmp, hex.EncodeToString(rnd[:])+".tmp")
+	name := s.path(id) + tmpSuffix
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, filePerm)
 	if err != nil {
-		return nil, fmt.Errorf("blob: %w", err)
+		return "", "", nil, fmt.Errorf("blob: %w", err)
 	}
 	s.mu.Lock()
 	s.active[name] = struct{}{}
 	s.mu.Unlock()
-	return &Writer{s: s, f: f, name: name, h: newHasher(algs)}, nil
+	return id, name, f, nil
 }
 
 func (s *Store) release(name string) {
@@ -175,7 +222,10 @@ func (s *Store) Open(id ID) (*Reader, error) {
 	if !id.Valid() {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidID, string(id))
 	}
-	f, err := os.Open(s.path(id))
+	if r, err := s.packs.open(id); !errors.Is(err, errNotPacked) {
+		return r, err
+	}
+	f, err := withLegacy(s, id, os.Open)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -195,7 +245,10 @@ func (s *Store) Size(id ID) (int64, error) {
 	if !id.Valid() {
 		return 0, fmt.Errorf("%w: %q", ErrInvalidID, string(id))
 	}
-	fi, err := os.Stat(s.path(id))
+	if _, loc, err := s.packs.stat(id); !errors.Is(err, errNotPacked) {
+		return int64(loc.n), err
+	}
+	fi, err := withLegacy(s, id, os.Stat)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -213,7 +266,13 @@ func (s *Store) Delete(id ID) error {
 	if !id.Valid() {
 		return fmt.Errorf("%w: %q", ErrInvalidID, string(id))
 	}
-	err := os.Remove(s.path(id))
+	if err := s.packs.remove(id); !errors.Is(err, errNotPacked) {
+		if err != nil {
+			return fmt.Errorf("blob: %w", err)
+		}
+		return nil
+	}
+	_, err := withLegacy(s, id, func(p string) (struct{}, error) { return struct{}{}, os.Remove(p) })
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("blob: %w", err)
 	}
@@ -222,9 +281,14 @@ func (s *Store) Delete(id ID) error {
 
 // Reader reads a committed blob. It is an io.ReadSeeker and an io.ReaderAt
 // (ReadAt may be called concurrently; Read and Seek may not). Serve a Range
-// with io.NewSectionReader(r, off, n). Close it when done.
+// with io.NewSectionReader(r, off, n). Close it when done. A small
+// (packed) blob is read whole into memory by Open, so that deleting it
+// meanwhile does not affect the Reader.
 type Reader struct {
-	f    *os.File
+	f    *os.File // nil for a packed blob
+	b    []byte   // a packed blob's body
+	bp   *[]byte  // its pooled buffer
+	off  int64    // a packed blob's read position
 	size int64
 }
 
@@ -237,20 +301,84 @@ var (
 // Size returns the blob's length in bytes.
 func (r *Reader) Size() int64 { return r.size }
 
-func (r *Reader) Read(p []byte) (int, error) { return r.f.Read(p) }
+func (r *Reader) Read(p []byte) (int, error) {
+	if r.f != nil {
+		return r.f.Read(p)
+	}
+	if r.off >= int64(len(r.b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b[r.off:])
+	r.off += int64(n)
+	return n, nil
+}
 
 // ReadAt reads len(p) bytes at off.
-func (r *Reader) ReadAt(p []byte, off int64) (int, error) { return r.f.ReadAt(p, off) }
+func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
+	if r.f != nil {
+		return r.f.ReadAt(p, off)
+	}
+	if off < 0 {
+		return 0, errors.New("blob: negative offset")
+	}
+	if off >= int64(len(r.b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
 
 // Seek sets the offset of the next Read.
-func (r *Reader) Seek(off int64, whence int) (int64, error) { return r.f.Seek(off, whence) }
+func (r *Reader) Seek(off int64, whence int) (int64, error) {
+	if r.f != nil {
+		return r.f.Seek(off, whence)
+	}
+	switch whence {
+	case io.SeekCurrent:
+		off += r.off
+	case io.SeekEnd:
+		off += r.size
+	}
+	if off < 0 {
+		return 0, errors.New("blob: negative position")
+	}
+	r.off = off
+	return off, nil
+}
 
-// WriteTo copies the rest of the blob to w, letting the kernel move the
-// bytes (sendfile/splice) when w is a socket or file.
-func (r *Reader) WriteTo(w io.Writer) (int64, error) { return io.Copy(w, r.f) }
+// WriteTo copies the rest of the blob to w: a small blob in one Write, a
+// file letting the kernel move the bytes when w can take them from a file:
+// a socket or file (sendfile, copy_file_range), or an http.ResponseWriter,
+// whose ReadFrom hands the file to its connection's (sendfile).
+func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	if r.f == nil {
+		if r.off >= int64(len(r.b)) {
+			return 0, nil
+		}
+		n, err := w.Write(r.b[r.off:])
+		r.off += int64(n)
+		return int64(n), err
+	}
+	if rf, ok := w.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r.f)
+	}
+	return io.Copy(w, r.f)
+}
 
-// Close releases the file.
-func (r *Reader) Close() error { return r.f.Close() }
+// Close releases the file or buffer.
+func (r *Reader) Close() error {
+	if r.f != nil {
+		return r.f.Close()
+	}
+	if r.bp != nil {
+		readerBufs.Put(r.bp)
+		r.bp, r.b = nil, nil
+	}
+	return nil
+}
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)

@@ -68,15 +68,17 @@ func randBytes(n int, seed uint64) []byte {
 	return b
 }
 
-// tempFiles lists the store's temporary files.
+// tempFiles lists the store's temporary files (ab/<id>.tmp, and those of
+// the legacy tmp directory).
 func tempFiles(t *testing.T, s *Store) []string {
-	ents, err := os.ReadDir(s.tmp)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Helper()
 	var out []string
-	for _, e := range ents {
-		out = append(out, e.Name())
+	for _, pat := range []string{filepath.Join(s.Dir(), "??", "*"+tmpSuffix), filepath.Join(s.tmp, "*")} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m...)
 	}
 	return out
 }
@@ -84,7 +86,7 @@ func tempFiles(t *testing.T, s *Store) []string {
 func TestPutGetDelete(t *testing.T) {
 	for _, opts := range []Options{{}, {NoSync: true}} {
 		s := newStore(t, opts)
-		for _, n := range []int{0, 1, 4096, parallelMin - 1, parallelMin, 3<<20 + 17} {
+		for _, n := range []int{0, 1, 4096, smallMax, smallMax + 1, parallelMin - 1, parallelMin, 3<<20 + 17} {
 			data := randBytes(n, uint64(n))
 			w, err := s.Create(SHA256)
 			if err != nil {
@@ -118,8 +120,12 @@ func TestPutGetDelete(t *testing.T) {
 			if size, err := s.Size(id); err != nil || size != int64(n) {
 				t.Fatalf("Size(id) = %d, %v", size, err)
 			}
-			if _, err := os.Stat(filepath.Join(s.Dir(), string(id[:2]), string(id[2:4]), string(id))); err != nil {
-				t.Fatalf("not in fan-out layout: %v", err)
+			_, packed := parsePacked(id)
+			if packed != (n <= smallMax) {
+				t.Fatalf("n=%d: packed %v", n, packed)
+			}
+			if _, err := os.Stat(filepath.Join(s.Dir(), string(id[:2]), string(id))); (err == nil) == packed {
+				t.Fatalf("n=%d: file in fan-out layout: %v", n, err)
 			}
 			if err := s.Delete(id); err != nil {
 				t.Fatal(err)

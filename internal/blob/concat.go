@@ -25,6 +25,10 @@ func (s *Store) Concat(ctx context.Context, ids []ID, algs Algorithms) (*Writer,
 	if err != nil {
 		return nil, err
 	}
+	if err := w.spill(); err != nil {
+		w.Abort()
+		return nil, err
+	}
 	for _, id := range ids {
 		if err := w.appendBlob(ctx, id); err != nil {
 			w.Abort()
@@ -40,6 +44,13 @@ func (w *Writer) appendBlob(ctx context.Context, id ID) error {
 		return err
 	}
 	defer r.Close()
+	if r.f == nil { // a small (packed) blob, in memory
+		if w.h.algs != 0 {
+			_, err = w.Write(r.b)
+			return err
+		}
+		return w.writeFile(r.b)
+	}
 	var copied int64
 	if w.h.algs == 0 {
 		for copied < r.size {

@@ -31,7 +31,7 @@ type SweepStats struct {
 
 // Sweep deletes what crashes leave behind: temporary files of Writers that
 // are not open in this Store, and committed blobs that live does not
-// report as referenced. Only files last modified before cutoff are touched.
+// report as referenced (in both the current and the legacy layout). Only files last modified before cutoff are touched.
 // A blob is committed (and its mtime set) before the metadata referencing
 // it, so cutoff must be earlier than the start of every metadata commit
 // still in flight: pass now minus a grace period far longer than a commit
@@ -67,41 +67,69 @@ func (s *Store) Sweep(ctx context.Context, cutoff time.Time, live LiveFunc) (Swe
 		batch = batch[:0]
 		return nil
 	}
+	// candidate queues an old committed blob for the liveness check.
+	candidate := func(id ID, e fs.DirEntry) error {
+		fi, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		st.Scanned++
+		if !fi.ModTime().Before(cutoff) {
+			return nil
+		}
+		batch = append(batch, id)
+		if len(batch) == SweepBatch {
+			return flush()
+		}
+		return nil
+	}
 	for _, mid := range s.hexDirs(s.dir) {
-		for _, leaf := range s.hexDirs(filepath.Join(s.dir, mid)) {
-			if err := ctx.Err(); err != nil {
-				return st, err
-			}
-			dir := filepath.Join(s.dir, mid, leaf)
-			ents, err := os.ReadDir(dir)
-			if err != nil {
-				return st, err
-			}
-			for _, e := range ents {
-				id := ID(e.Name())
-				if !id.Valid() || string(id[:4]) != mid+leaf || !e.Type().IsRegular() {
-					s.log.Warn("blob: sweep skips unknown file", "path", filepath.Join(dir, e.Name()))
-					continue
-				}
-				fi, err := e.Info()
-				if errors.Is(err, fs.ErrNotExist) {
-					continue
-				}
-				if err != nil {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		dir := filepath.Join(s.dir, mid)
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return st, err
+		}
+		for _, e := range ents {
+			name := e.Name()
+			switch {
+			case e.Type().IsRegular() && ID(name).Valid() && name[:2] == mid:
+				if err := candidate(ID(name), e); err != nil {
 					return st, err
 				}
-				st.Scanned++
-				if !fi.ModTime().Before(cutoff) {
-					continue
+			case e.Type().IsRegular() && strings.HasSuffix(name, tmpSuffix) && ID(strings.TrimSuffix(name, tmpSuffix)).Valid():
+				s.sweepTemp(filepath.Join(dir, name), e, cutoff, &st)
+			case e.IsDir() && isHex2(name):
+				// A leaf directory of the legacy layout: ab/cd/<id>.
+				if err := s.sweepLegacyLeaf(ctx, mid, name, candidate); err != nil {
+					return st, err
 				}
-				batch = append(batch, id)
-				if len(batch) == SweepBatch {
-					if err := flush(); err != nil {
-						return st, err
-					}
-				}
+			default:
+				s.log.Warn("blob: sweep skips unknown file", "path", filepath.Join(dir, name))
 			}
 		}
+	}
+	// Small blobs, entry by entry.
+	if err := s.packs.sweep(cutoff, func(id ID, committed time.Time) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		st.Scanned++
+		if !committed.Before(cutoff) {
+			return nil
+		}
+		batch = append(batch, id)
+		if len(batch) == SweepBatch {
+			return flush()
+		}
+		return nil
+	}); err != nil {
+		return st, err
 	}
 	if err := flush(); err != nil {
 		return st, err
@@ -112,8 +140,53 @@ func (s *Store) Sweep(ctx context.Context, cutoff time.Time, live LiveFunc) (Swe
 	return st, nil
 }
 
+// sweepLegacyLeaf queues the blobs of a legacy leaf directory ab/cd.
+func (s *Store) sweepLegacyLeaf(ctx context.Context, mid, leaf string, candidate func(ID, fs.DirEntry) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dir := filepath.Join(s.dir, mid, leaf)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		id := ID(e.Name())
+		if !id.Valid() || string(id[:4]) != mid+leaf || !e.Type().IsRegular() {
+			s.log.Warn("blob: sweep skips unknown file", "path", filepath.Join(dir, e.Name()))
+			continue
+		}
+		if err := candidate(id, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sweepTemp removes a temporary file older than cutoff that no Writer of
+// this Store has open.
+func (s *Store) sweepTemp(name string, e fs.DirEntry, cutoff time.Time, st *SweepStats) {
+	s.mu.Lock()
+	_, open := s.active[name]
+	s.mu.Unlock()
+	if open {
+		return
+	}
+	fi, err := e.Info()
+	if err != nil || !fi.ModTime().Before(cutoff) {
+		return
+	}
+	if err := os.Remove(name); err == nil {
+		st.Temps++
+	}
+}
+
+// sweepTemps sweeps the temporary directory of earlier versions.
 func (s *Store) sweepTemps(ctx context.Context, cutoff time.Time, st *SweepStats) error {
 	ents, err := os.ReadDir(s.tmp)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -121,22 +194,8 @@ func (s *Store) sweepTemps(ctx context.Context, cutoff time.Time, st *SweepStats
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		name := filepath.Join(s.tmp, e.Name())
-		if !strings.HasSuffix(e.Name(), ".tmp") {
-			continue
-		}
-		s.mu.Lock()
-		_, open := s.active[name]
-		s.mu.Unlock()
-		if open {
-			continue
-		}
-		fi, err := e.Info()
-		if err != nil || !fi.ModTime().Before(cutoff) {
-			continue
-		}
-		if err := os.Remove(name); err == nil {
-			st.Temps++
+		if strings.HasSuffix(e.Name(), tmpSuffix) {
+			s.sweepTemp(filepath.Join(s.tmp, e.Name()), e, cutoff, st)
 		}
 	}
 	return nil
@@ -150,10 +209,13 @@ func (s *Store) hexDirs(dir string) []string {
 	}
 	var out []string
 	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() && len(n) == 2 && ID(n+strings.Repeat("0", idLen-2)).Valid() {
-			out = append(out, n)
+		if e.IsDir() && isHex2(e.Name()) {
+			out = append(out, e.Name())
 		}
 	}
 	return out
+}
+
+func isHex2(n string) bool {
+	return len(n) == 2 && ID(n+strings.Repeat("0", idLen-2)).Valid()
 }

@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,10 +25,10 @@ func committed(t *testing.T, s *Store) []ID {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.IsDir() && d.Name() == tmpDir {
+		if d.IsDir() && (d.Name() == tmpDir || d.Name() == packDir) {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() {
+		if !d.IsDir() && !strings.HasSuffix(d.Name(), tmpSuffix) {
 			ids = append(ids, ID(d.Name()))
 		}
 		return nil
@@ -56,7 +58,7 @@ func TestCrashBeforeCommit(t *testing.T) {
 	// No Commit, no Abort: "crash". A second writer is still open in the
 	// same process and must survive any sweep.
 	open, _ := s.Create(0)
-	open.Write([]byte("in flight"))
+	open.Write(randBytes(smallMax+1, 2)) // a file: small bodies stay in memory
 	age(t, open.name, 2*time.Hour)
 	if ids := committed(t, s); len(ids) != 0 {
 		t.Fatalf("uncommitted body visible as %v", ids)
@@ -79,6 +81,7 @@ func TestCrashBeforeCommit(t *testing.T) {
 	}
 	// In the original store, the open writer's temp file is protected.
 	open2, _ := s.Create(0)
+	open2.Write(randBytes(smallMax+1, 3))
 	age(t, open2.name, 2*time.Hour)
 	if st, _ := s.Sweep(context.Background(), time.Now().Add(-time.Hour), noneLive); st.Temps != 0 {
 		t.Fatalf("open writer's temp swept: %+v", st)
@@ -91,21 +94,33 @@ func TestCrashBeforeCommit(t *testing.T) {
 // TestSweepOrphans: a committed blob whose metadata never committed is
 // removed when unreferenced and old; referenced or young blobs stay.
 func TestSweepOrphans(t *testing.T) {
+	for _, size := range []int{1, smallMax + 1} {
+		t.Run(fmt.Sprintf("size%d", size), func(t *testing.T) { testSweepOrphans(t, size) })
+	}
+}
+
+// testSweepOrphans: small bodies are packed, larger ones files.
+func testSweepOrphans(t *testing.T, size int) {
 	s := newStore(t, Options{NoSync: true})
 	ctx := context.Background()
 	var live, dead, young []ID
+	body := func(i int) []byte {
+		b := make([]byte, size)
+		copy(b, fmt.Sprint(i))
+		return b
+	}
 	for i := range 1200 { // more than two LiveFunc batches
-		id := put(t, s, []byte(fmt.Sprint(i)))
-		switch i % 3 {
-		case 0:
+		id := put(t, s, body(i))
+		if i%2 == 0 {
 			live = append(live, id)
-			age(t, s.path(id), 2*time.Hour)
-		case 1:
+		} else {
 			dead = append(dead, id)
-			age(t, s.path(id), 2*time.Hour)
-		default:
-			young = append(young, id)
 		}
+	}
+	cutoff := time.Now()
+	time.Sleep(2 * time.Millisecond)
+	for i := range 400 {
+		young = append(young, put(t, s, body(1200+i)))
 	}
 	// Foreign files are left alone.
 	foreign := filepath.Join(s.Dir(), "notes.txt")
@@ -134,16 +149,21 @@ func TestSweepOrphans(t *testing.T) {
 		return out, nil
 	}
 	// A failing LiveFunc deletes nothing.
-	if _, err := s.Sweep(ctx, time.Now().Add(-time.Hour), func(context.Context, []ID) (map[ID]bool, error) {
+	if _, err := s.Sweep(ctx, cutoff, func(context.Context, []ID) (map[ID]bool, error) {
 		return nil, fmt.Errorf("db down")
-	}); err == nil || len(committed(t, s)) != 1200+1 {
-		t.Fatalf("failing LiveFunc: %v, %d blobs", err, len(committed(t, s)))
+	}); err == nil {
+		t.Fatal("failing LiveFunc: no error")
 	}
-	st, err := s.Sweep(ctx, time.Now().Add(-time.Hour), liveFn)
+	for _, id := range dead {
+		if _, err := s.Size(id); err != nil {
+			t.Fatalf("failing LiveFunc: %s removed", id)
+		}
+	}
+	st, err := s.Sweep(ctx, cutoff, liveFn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Scanned != 1200 || st.Removed != len(dead) || calls < 2 {
+	if st.Scanned != 1600 || st.Removed != len(dead) || calls < 2 {
 		t.Fatalf("stats %+v, calls %d", st, calls)
 	}
 	for _, id := range dead {
@@ -167,7 +187,7 @@ func TestSweepOrphans(t *testing.T) {
 func TestCommitRefreshesMtime(t *testing.T) {
 	s := newStore(t, Options{NoSync: true})
 	w, _ := s.Create(0)
-	w.Write([]byte("slow"))
+	w.Write(randBytes(smallMax+1, 4)) // a file
 	age(t, w.name, 3*time.Hour)
 	id, err := w.Commit()
 	if err != nil {
@@ -299,4 +319,62 @@ func crashChild(dir string) {
 		}()
 	}
 	select {}
+}
+
+// TestLegacyLayout: blobs and temporary files of the earlier layout
+// (ab/cd/<id>, tmp/<random>.tmp) are read, deleted and swept.
+func TestLegacyLayout(t *testing.T) {
+	s := newStore(t, Options{NoSync: true})
+	legacy := func(id ID, body string) {
+		p := s.legacyPath(id)
+		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		age(t, p, 2*time.Hour)
+	}
+	live, dead, gone := ID("abcd"+strings.Repeat("1", 28)), ID("abcd"+strings.Repeat("2", 28)), ID("ab01"+strings.Repeat("3", 28))
+	legacy(live, "live")
+	legacy(dead, "dead")
+	legacy(gone, "gone")
+	if got := get(t, s, live); string(got) != "live" {
+		t.Fatalf("legacy blob reads %q", got)
+	}
+	if n, err := s.Size(dead); err != nil || n != 4 {
+		t.Fatalf("legacy Size = %d, %v", n, err)
+	}
+	if err := s.Delete(gone); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Open(gone); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("legacy blob after Delete: %v", err)
+	}
+	if err := os.MkdirAll(s.tmp, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	oldTemp := filepath.Join(s.tmp, "0123.tmp")
+	os.WriteFile(oldTemp, []byte("half"), 0o600)
+	age(t, oldTemp, 2*time.Hour)
+	cur := put(t, s, randBytes(smallMax+1, 5))
+	age(t, s.path(cur), 2*time.Hour)
+
+	st, err := s.Sweep(context.Background(), time.Now().Add(-time.Hour), func(_ context.Context, ids []ID) (map[ID]bool, error) {
+		return map[ID]bool{live: true, cur: true}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Scanned != 3 || st.Removed != 1 || st.Temps != 1 {
+		t.Fatalf("sweep %+v, want 3 scanned, 1 removed, 1 temp", st)
+	}
+	if _, err := s.Size(dead); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unreferenced legacy blob survived: %v", err)
+	}
+	for _, id := range []ID{live, cur} {
+		if _, err := s.Size(id); err != nil {
+			t.Fatalf("referenced %s swept: %v", id, err)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -39,7 +40,15 @@ type Config struct {
 	Region   string
 	Keys     []Key
 	MaxSkew  time.Duration
+	// S3Hosts are the host names S3 answers virtual-hosted-style requests
+	// under: BUCKET.<host>, and for a host starting with "s3." also the
+	// regional forms BUCKET.s3.REGION.<rest>, BUCKET.s3-REGION.<rest> and
+	// BUCKET.s3.dualstack.REGION.<rest>.
+	S3Hosts []string
 }
+
+// DefaultS3Hosts are the virtual-host suffixes S3 answers by default.
+var DefaultS3Hosts = []string{"s3.localhost", "localhost", "s3.amazonaws.com", "s3.localhost.localstack.cloud"}
 
 // Default returns the defaults: 127.0.0.1:4566, ./.hako, SQLite.
 func Default() Config {
@@ -52,6 +61,7 @@ func Default() Config {
 		Region:   "us-east-1",
 		Keys:     []Key{{AccessKeyID: "test", Secret: "test", Account: DefaultAccount}},
 		MaxSkew:  15 * time.Minute,
+		S3Hosts:  slices.Clone(DefaultS3Hosts),
 	}
 }
 
@@ -75,6 +85,7 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	fsync := fs.Bool("fsync", env("HAKO_FSYNC", "") == "true", "fsync every commit: power-loss safe (HAKO_FSYNC=true)")
 	region := fs.String("region", env("HAKO_REGION", c.Region), "default region for unsigned requests (HAKO_REGION)")
 	keys := fs.String("keys", env("HAKO_KEYS", ""), "extra access keys: AKID:SECRET[:ACCOUNT],... (HAKO_KEYS)")
+	s3Hosts := fs.String("s3-hosts", env("HAKO_S3_HOSTS", strings.Join(c.S3Hosts, ",")), "host suffixes for virtual-hosted S3 requests (BUCKET.SUFFIX), comma-separated (HAKO_S3_HOSTS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -90,7 +101,21 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	c.Keys = append(c.Keys, extra...)
+	c.S3Hosts = ParseHosts(*s3Hosts)
 	return c, c.Validate()
+}
+
+// ParseHosts parses a comma-separated list of host suffixes: lower-cased,
+// without leading dots or ports, empty entries dropped.
+func ParseHosts(s string) []string {
+	var out []string
+	for _, h := range strings.Split(s, ",") {
+		h = strings.ToLower(strings.Trim(strings.TrimSpace(h), "."))
+		if h != "" && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // ParseKeys parses AKID:SECRET[:ACCOUNT] entries separated by commas.
@@ -140,6 +165,11 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		return errors.New("--data-dir must not be empty")
+	}
+	for _, h := range c.S3Hosts {
+		if h == "" || strings.ContainsAny(h, ":/ ") || strings.HasPrefix(h, ".") {
+			return fmt.Errorf("--s3-hosts: %q is not a host name", h)
+		}
 	}
 	return nil
 }

@@ -136,6 +136,9 @@ func (s *Server) restBinding(r *http.Request) *binding {
 // AWS endpoints do: sqs.localhost, sqs.us-east-1.localhost:4566, ... (the
 // first label is the service's endpoint prefix).
 func (s *Server) hostBinding(r *http.Request) *binding {
+	if s3VirtualHosted(r) {
+		return s.byEndpoint["s3"] // BUCKET.s3.localhost: whatever BUCKET is
+	}
 	host := r.Host
 	if i := strings.IndexByte(host, '.'); i > 0 {
 		return s.byEndpoint[strings.ToLower(host[:i])]
@@ -245,6 +248,7 @@ func queryForm(r *http.Request, body []byte) (url.Values, bool) {
 
 // authenticate checks SigV4 and fills in the request info.
 func (s *Server) authenticate(r *http.Request, body []byte, info *reqinfo.Info) *awserr.Error {
+	r = s3Original(r) // signed as sent, before virtual-host rewriting
 	sig, err := sigv4.Parse(r)
 	if err != nil {
 		return sigError(err)
@@ -310,7 +314,14 @@ func jsonAuthError(e *awserr.Error) *awserr.Error {
 func sigError(err error) *awserr.Error {
 	var se *sigv4.Error
 	if errors.As(err, &se) {
-		return awserr.New(se.Code, se.Message).WithStatus(se.Status)
+		e := awserr.New(se.Code, se.Message).WithStatus(se.Status)
+		for _, f := range se.Fields {
+			if e.Fields == nil {
+				e.Fields = map[string]any{}
+			}
+			e.Fields[f.Name] = f.Value
+		}
+		return e
 	}
 	return awserr.New("IncompleteSignature", err.Error()).WithStatus(400)
 }
@@ -324,7 +335,7 @@ func (s *Server) newInfo(r *http.Request, reqID, protocol string) *reqinfo.Info 
 	if host == "" {
 		host = "localhost"
 	}
-	return &reqinfo.Info{RequestID: reqID, Host: host, Scheme: scheme, Protocol: protocol}
+	return &reqinfo.Info{RequestID: reqID, Host: host, Scheme: scheme, Protocol: protocol, SourceIP: sourceIP(r)}
 }
 
 func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, reqID string, b *binding, op string, body []byte) {
@@ -425,12 +436,13 @@ func (s *Server) call(ctx context.Context, b *binding, info *reqinfo.Info, op st
 		var val model.Validator
 		v.Validate(&val)
 		if len(val.Violations) > 0 {
-			if b.validation != nil {
-				if err := b.validation(op, val.Violations); err != nil {
-					return nil, err
-				}
+			if b.validation == nil {
+				return nil, defaultValidation(val.Violations)
 			}
-			return nil, defaultValidation(val.Violations)
+			// A nil error: the service accepts these violations.
+			if err := b.validation(op, val.Violations); err != nil {
+				return nil, err
+			}
 		}
 	}
 	ctx = reqinfo.With(ctx, info)
@@ -482,6 +494,9 @@ func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"status": "running", "services": services})
 	default:
+		if s.serveS3WebsitePath(w, r) {
+			return
+		}
 		if hexDigest, ok := strings.CutPrefix(r.URL.Path, "/_hako/lambda/code/"); ok && r.Method == http.MethodGet {
 			// Code.Location of GetFunction: the deployment package.
 			zipb, err := s.lambda.CodeByHexDigest(r.Context(), strings.TrimSuffix(hexDigest, ".zip"))

@@ -11,6 +11,7 @@ type Info struct {
 	Region      string
 	AccessKeyID string
 	Host        string // Host header as the client sent it
+	SourceIP    string // the client's IP address (S3 event notifications)
 	Scheme      string // http or https
 	Protocol    string // the wire protocol the request used
 	Service     string

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -273,7 +274,7 @@ func TestVerifyTampered(t *testing.T) {
 				t.Fatalf("Parse: %v", err)
 			}
 			err = Verify(r, info, secret, ph, now, DefaultMaxSkew)
-			wantErr(t, err, CodeSignatureDoesNotMatch, http.StatusForbidden, MsgSignatureDoesNotMatch)
+			wantErr(t, err, CodeSignatureDoesNotMatch, http.StatusForbidden, mismatchMsg(info.Service))
 		})
 	}
 
@@ -298,6 +299,14 @@ func TestVerifyTampered(t *testing.T) {
 		info.Signature = string(sig)
 		wantErr(t, Verify(r, info, testSecret, PayloadHash(r, body), now, DefaultMaxSkew), CodeSignatureDoesNotMatch, 403, "")
 	})
+}
+
+// mismatchMsg is the SignatureDoesNotMatch message of service.
+func mismatchMsg(service string) string {
+	if isS3(service) {
+		return MsgS3SignatureDoesNotMatch
+	}
+	return MsgSignatureDoesNotMatch
 }
 
 func wantErr(t *testing.T, err error, code string, status int, msg string) {
@@ -517,7 +526,7 @@ func TestVerifyPresigned(t *testing.T) {
 			wantErr(t, Verify(r, info, testSecret, ph, t0.Add(exp+time.Second), DefaultMaxSkew), CodeAccessDenied, 403, "Request has expired")
 			wantErr(t, Verify(r, info, testSecret, ph, t0.Add(-time.Hour), DefaultMaxSkew), CodeAccessDenied, 403, "Request is not valid yet")
 			// Tampering.
-			wantErr(t, Verify(r, info, testSecret+"x", ph, t0, DefaultMaxSkew), CodeSignatureDoesNotMatch, 403, MsgSignatureDoesNotMatch)
+			wantErr(t, Verify(r, info, testSecret+"x", ph, t0, DefaultMaxSkew), CodeSignatureDoesNotMatch, 403, mismatchMsg(info.Service))
 			r2 := r.Clone(context.Background())
 			r2.URL.RawQuery += "&injected=1"
 			wantErr(t, Verify(r2, info, testSecret, ph, t0, DefaultMaxSkew), CodeSignatureDoesNotMatch, 403, "")
@@ -755,5 +764,47 @@ func TestCanonicalHelpers(t *testing.T) {
 	r.RequestURI = "http://localhost:80/x%2Fy?z"
 	if p := rawPath(r); p != "/x%2Fy" {
 		t.Errorf("rawPath = %q", p)
+	}
+}
+
+// S3 shows what it signed in a SignatureDoesNotMatch, and when an expired
+// URL expired.
+func TestS3ErrorFields(t *testing.T) {
+	c := presignCases[0] // s3 get
+	r, body := c.presign(t, t0)
+	info, err := Parse(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph := PayloadHash(r, body)
+	var e *Error
+	if !errors.As(Verify(r, info, testSecret+"x", ph, t0, DefaultMaxSkew), &e) {
+		t.Fatal("no error")
+	}
+	f := map[string]string{}
+	for _, x := range e.Fields {
+		f[x.Name] = x.Value
+	}
+	if f["AWSAccessKeyId"] != info.AccessKeyID || f["SignatureProvided"] != info.Signature ||
+		!strings.HasPrefix(f["StringToSign"], Algorithm+"\n"+info.longDate()+"\n"+info.Scope()+"\n") ||
+		!strings.HasPrefix(f["CanonicalRequest"], "GET\n/bucket/a%20b%2Bc.txt\n") || !strings.HasSuffix(f["CanonicalRequest"], "\nhost\n"+UnsignedPayload) ||
+		f["StringToSignBytes"] != HexBytes(f["StringToSign"]) || f["CanonicalRequestBytes"] != HexBytes(f["CanonicalRequest"]) {
+		t.Errorf("fields %q", f)
+	}
+	if HexBytes("AW\n") != "41 57 0a" {
+		t.Errorf("HexBytes %q", HexBytes("AW\n"))
+	}
+	if !errors.As(Verify(r, info, testSecret, ph, t0.Add(901*time.Second), DefaultMaxSkew), &e) || e.Message != "Request has expired" {
+		t.Fatalf("not expired: %v", e)
+	}
+	want := []Field{{"X-Amz-Expires", "900"}, {"Expires", t0.Add(900 * time.Second).UTC().Format(time.RFC3339)}, {"ServerTime", t0.Add(901 * time.Second).UTC().Format(time.RFC3339)}}
+	if fmt.Sprint(e.Fields) != fmt.Sprint(want) {
+		t.Errorf("expired fields %v, want %v", e.Fields, want)
+	}
+	// Other services keep their plain errors.
+	r, body = presignCases[3].presign(t, t0) // sts
+	info, _ = Parse(r)
+	if !errors.As(Verify(r, info, testSecret+"x", PayloadHash(r, body), t0, DefaultMaxSkew), &e) || e.Fields != nil || e.Message != MsgSignatureDoesNotMatch {
+		t.Errorf("sts mismatch %+v", e)
 	}
 }

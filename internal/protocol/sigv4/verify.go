@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -83,7 +84,38 @@ func Verify(r *http.Request, info *Info, secret string, payloadHash string, now 
 			}
 		}
 	}
-	return mismatch(MsgSignatureDoesNotMatch)
+	if !isS3(info.Service) {
+		return mismatch(MsgSignatureDoesNotMatch)
+	}
+	// S3 shows what it signed, for the first (SDK) spelling.
+	creq.Reset()
+	creq.WriteString(method + "\n" + uris[0] + "\n" + queries[0] + "\n" +
+		canonicalHeaders(r, info.SignedHeaders, hostVariants(r)[0]) + "\n" + signedNames + "\n" + hashes[0])
+	sts := prefix + hashHex([]byte(creq.String()))
+	e := mismatch(MsgS3SignatureDoesNotMatch)
+	e.Fields = []Field{
+		{"AWSAccessKeyId", info.AccessKeyID},
+		{"StringToSign", sts},
+		{"SignatureProvided", info.Signature},
+		{"StringToSignBytes", HexBytes(sts)},
+		{"CanonicalRequest", creq.String()},
+		{"CanonicalRequestBytes", HexBytes(creq.String())},
+	}
+	return e
+}
+
+// HexBytes spells s as S3 does in its error documents (StringToSignBytes):
+// two lower-case hex digits a byte, separated by spaces.
+func HexBytes(s string) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, 0, 3*len(s))
+	for i := 0; i < len(s); i++ {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, digits[s[i]>>4], digits[s[i]&15])
+	}
+	return string(b)
 }
 
 func checkTime(info *Info, now time.Time, maxSkew time.Duration) error {
@@ -100,7 +132,15 @@ func checkTime(info *Info, now time.Time, maxSkew time.Duration) error {
 		switch {
 		case info.hasExpires || info.Expires > 0:
 			if now.After(info.Date.Add(info.Expires)) {
-				return accessDenied("Request has expired")
+				e := accessDenied("Request has expired")
+				if isS3(info.Service) {
+					e.Fields = []Field{
+						{"X-Amz-Expires", strconv.FormatInt(int64(info.Expires/time.Second), 10)},
+						{"Expires", info.Date.Add(info.Expires).UTC().Format(time.RFC3339)},
+						{"ServerTime", now.UTC().Format(time.RFC3339)},
+					}
+				}
+				return e
 			}
 		case maxSkew > 0:
 			if info.Date.Before(now.Add(-maxSkew)) {

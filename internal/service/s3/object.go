@@ -74,6 +74,8 @@ type objectMeta struct {
 	// PartChecksums are the parts' checksums (ChecksumAlgorithm, base64)
 	// of an object made by a multipart upload with a checksum algorithm.
 	PartChecksums []string `json:"pc,omitempty"`
+	// ACL is the object's access control list (nil: the owner has FULL_CONTROL).
+	ACL *storedACL `json:"acl,omitempty"`
 }
 
 type tag struct {

@@ -43,12 +43,12 @@ var storageClasses = map[string]bool{
 // with the REPLACE directive) sets from its headers.
 type headerMeta struct {
 	contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl *string
-	expires                                                                          *model.Timestamp
+	expires                                                                         *model.Timestamp
 	websiteRedirect, storageClass, sse, sseKMSKeyID, tagging                        *string
-	bucketKey                                                                        *bool
-	metadata                                                                         map[string]string
-	lockMode, legalHold                                                              *string
-	lockUntil                                                                        *model.Timestamp
+	bucketKey                                                                       *bool
+	metadata                                                                        map[string]string
+	lockMode, legalHold                                                             *string
+	lockUntil                                                                       *model.Timestamp
 }
 
 // build checks the headers and returns the object metadata they describe.
@@ -151,14 +151,23 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if err != nil {
 		return nil, err
 	}
-	// Fail fast on a missing bucket before reading the body.
-	if _, err := s.bucketOf(ctx, bucketName); err != nil {
-		return nil, err
+	// Fail fast on a missing bucket before reading a large body (a small
+	// one is read sooner than the bucket is queried; the commit checks it).
+	small := in.ContentLength != nil && *in.ContentLength <= smallBody
+	if !small {
+		if _, err := s.bucketOf(ctx, bucketName); err != nil {
+			return nil, err
+		}
 	}
 	up, err := s.ingest(ctx, body{r: in.Body, contentLength: in.ContentLength, contentMD5: in.ContentMD5,
-		checksums: checksumsOf(in.ChecksumCRC32, in.ChecksumCRC32C, in.ChecksumCRC64NVME, in.ChecksumSHA1, in.ChecksumSHA256),
+		checksums:    checksumsOf(in.ChecksumCRC32, in.ChecksumCRC32C, in.ChecksumCRC64NVME, in.ChecksumSHA1, in.ChecksumSHA256),
 		sdkAlgorithm: in.ChecksumAlgorithm})
 	if err != nil {
+		if small { // the missing bucket is the error to report
+			if _, berr := s.bucketOf(ctx, bucketName); berr != nil {
+				return nil, berr
+			}
+		}
 		return nil, err
 	}
 	o, err := s.storeIngested(ctx, bucketName, key, up, meta, writeCond{ifNoneMatch: deref(in.IfNoneMatch), ifMatch: deref(in.IfMatch)}, "ObjectCreated:Put")
@@ -166,6 +175,7 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 		return nil, err
 	}
 	out := &s3api.PutObjectOutput{ETag: ptr(quoteETag(o.etag)), ChecksumType: ptr("FULL_OBJECT"), Size: ptr(o.size)}
+	out.Expiration = s.expirationHeader(ctx, bucketName, o)
 	setChecksum(o.meta.ChecksumAlgorithm, o.meta.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256)
 	out.ServerSideEncryption, out.SSEKMSKeyId, out.BucketKeyEnabled = sseHeaders(&o.meta)
 	if o.versionID != nullVersion {
@@ -173,6 +183,10 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	}
 	return out, nil
 }
+
+// smallBody is the largest body PutObject reads before it knows that
+// the bucket exists.
+const smallBody = 64 << 10
 
 // storeIngested commits an ingested body as the new current version of
 // key; on failure the blob is deleted.
@@ -275,11 +289,13 @@ func (s *Service) readTarget(ctx context.Context, bucketName, key, versionID str
 	}
 	var o *object
 	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, err := loadBucket(ctx, tx, bucketName); err != nil {
+		// The object first: a bucket is deleted only when empty, so when
+		// the object is there the bucket is too (one query, not two).
+		var err error
+		if o, err = loadObject(ctx, tx, bucketName, key, versionID); err != nil || o != nil {
 			return err
 		}
-		var err error
-		o, err = loadObject(ctx, tx, bucketName, key, versionID)
+		_, err = loadBucket(ctx, tx, bucketName)
 		return err
 	})
 	if err != nil {
@@ -380,8 +396,8 @@ func partRange(o *object, n int32) (byteRange, error) {
 
 // objectHeaders fills the members GET and HEAD share.
 type objectHeaders struct {
-	AcceptRanges, CacheControl, ContentDisposition, ContentEncoding, ContentLanguage, ContentType, ETag  **string
-	StorageClass, VersionID, WebsiteRedirect, SSE, SSEKMSKeyID, ChecksumType, LockMode, LegalHold      **string
+	AcceptRanges, CacheControl, ContentDisposition, ContentEncoding, ContentLanguage, ContentType, ETag **string
+	StorageClass, VersionID, WebsiteRedirect, SSE, SSEKMSKeyID, ChecksumType, LockMode, LegalHold       **string
 	CRC32, CRC32C, CRC64, SHA1, SHA256                                                                  **string
 	ContentLength                                                                                       **int64
 	Expires, LastModified, LockUntil                                                                    **model.Timestamp
@@ -448,6 +464,7 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 		return nil, err
 	}
 	out := &s3api.GetObjectOutput{}
+	out.Expiration = s.expirationHeader(ctx, deref(in.Bucket), o)
 	rng, ranged, err := s.selectRange(o, in.Range, in.PartNumber)
 	if err != nil {
 		return nil, err
@@ -532,6 +549,7 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 		return nil, err
 	}
 	out := &s3api.HeadObjectOutput{}
+	out.Expiration = s.expirationHeader(ctx, deref(in.Bucket), o)
 	rng, ranged, err := s.selectRange(o, in.Range, in.PartNumber)
 	if err != nil {
 		return nil, err

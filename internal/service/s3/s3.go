@@ -44,10 +44,13 @@ type Service struct {
 	st     *store.Store
 	blobs  *blob.Store
 	events *events.Dispatcher
+	notif  notifier // notification configurations (notify.go)
 	clk    clock.Clock
 	log    *slog.Logger
 	mu     sync.Mutex
 	closed bool
+	sweep  *blobSweeper // orphaned blobs (sweep.go)
+	x      *svcExtras   // configuration cache and lifecycle runner (bucketconfig.go)
 }
 
 // New runs the migrations.
@@ -58,7 +61,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Blobs == nil {
 		return nil, errors.New("s3: Config.Blobs is required")
 	}
-	s := &Service{st: cfg.Store, blobs: cfg.Blobs, events: cfg.Events, clk: cfg.Clock, log: cfg.Logger}
+	s := &Service{st: cfg.Store, blobs: cfg.Blobs, events: cfg.Events, clk: cfg.Clock, log: cfg.Logger, x: newExtras()}
 	if s.clk == nil {
 		s.clk = clock.Real()
 	}
@@ -68,11 +71,15 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err := s.st.Migrate(ctx, "s3", migrations); err != nil {
 		return nil, err
 	}
+	s.sweep = s.startBlobSweeper()
+	s.startLifecycle()
 	return s, nil
 }
 
 // Close stops the service.
 func (s *Service) Close() error {
+	s.sweep.stop()
+	s.stopLifecycle()
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
@@ -91,6 +98,9 @@ func (s *Service) Health() string {
 
 // ValidationError answers constraint violations as S3 does.
 func (s *Service) ValidationError(op string, vs []model.Violation) error {
+	if vs = dropAccepted(op, vs); len(vs) == 0 {
+		return nil // S3 accepts what the model does not (see dropAccepted)
+	}
 	msg := "Invalid request"
 	if len(vs) > 0 {
 		msg = model.ValidationMessage(vs)

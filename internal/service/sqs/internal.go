@@ -1,0 +1,56 @@
+package sqs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hako-dev/hako/internal/model/sqsapi"
+	"github.com/hako-dev/hako/internal/protocol/reqinfo"
+)
+
+// Calls of other hako services (S3 event notifications, ...), which name
+// queues by ARN and act as AWS services rather than as a caller.
+
+// ErrNoSuchQueue is returned (wrapped) for an ARN that names no queue.
+var ErrNoSuchQueue = errors.New("sqs: the queue does not exist")
+
+// ErrRejected is returned (wrapped) when the queue refuses the message
+// (too large, invalid characters, ...): sending it again cannot succeed.
+var ErrRejected = errors.New("sqs: message rejected")
+
+// QueueInfo reports whether arn names an existing queue and whether it is a
+// FIFO queue.
+func (s *Service) QueueInfo(ctx context.Context, arn string) (exists, fifo bool, err error) {
+	q, err := s.queueByARN(ctx, arn)
+	var se *sqsError
+	if errors.As(err, &se) && se.kind == errQueueDoesNotExist {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	return true, q.fifo, nil
+}
+
+// SendFrom sends body to the standard queue arn on behalf of a service;
+// sender is the message's SenderId.
+func (s *Service) SendFrom(ctx context.Context, arn, sender, body string) error {
+	svc, k, ok := parseARN(arn)
+	if !ok || svc != "sqs" {
+		return fmt.Errorf("%w: %s", ErrNoSuchQueue, arn)
+	}
+	qctx := reqinfo.With(ctx, &reqinfo.Info{Account: k.account, Region: k.region, RequestID: newUUID(), AccessKeyID: sender})
+	_, err := s.sendMessage(qctx, &sqsapi.SendMessageRequest{QueueUrl: ptr(k.account + "/" + k.name), MessageBody: &body})
+	var se *sqsError
+	if errors.As(err, &se) {
+		switch se.kind {
+		case errQueueDoesNotExist:
+			return fmt.Errorf("%w: %s", ErrNoSuchQueue, arn)
+		case errInternal:
+		default:
+			return fmt.Errorf("%w: %s: %v", ErrRejected, arn, err)
+		}
+	}
+	return err
+}
