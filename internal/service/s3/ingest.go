@@ -60,7 +60,13 @@ type body struct {
 	contentMD5    *string
 	checksums     checksumHeaders
 	sdkAlgorithm  *string
+	// size, for bodies of unknown length (a POST form's file), is the
+	// range the body's length must lie in (EntityTooSmall/EntityTooLarge).
+	size *sizeRange
 }
+
+// sizeRange is a policy's content-length-range (inclusive).
+type sizeRange struct{ min, max int64 }
 
 // ingested is a body written to a committed blob.
 type ingested struct {
@@ -128,7 +134,11 @@ func (s *Service) ingest(ctx context.Context, b body) (*ingested, error) {
 	}
 	var src io.Reader = b.r
 	limit := int64(-1)
-	if chunked == nil {
+	switch {
+	case b.size != nil:
+		limit = -1
+		src = io.LimitReader(b.r, b.size.max+1)
+	case chunked == nil:
 		if b.contentLength == nil || *b.contentLength < 0 {
 			return nil, s3Err("MissingContentLength", "You must provide the Content-Length HTTP header.", http.StatusLengthRequired)
 		}
@@ -157,6 +167,18 @@ func (s *Service) ingest(ctx context.Context, b body) (*ingested, error) {
 	}
 	if limit >= 0 && n != limit {
 		return nil, s3Err("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header", http.StatusBadRequest)
+	}
+	if b.size != nil {
+		if n > b.size.max {
+			// Count the rest (the client sends it anyway) for ProposedSize.
+			more, _ := io.Copy(io.Discard, io.LimitReader(b.r, maxPutSize))
+			return nil, s3Err("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", http.StatusBadRequest,
+				"ProposedSize", itoa64(n+more), "MaxSizeAllowed", itoa64(b.size.max))
+		}
+		if n < b.size.min {
+			return nil, s3Err("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", http.StatusBadRequest,
+				"ProposedSize", itoa64(n), "MinSizeAllowed", itoa64(b.size.min))
+		}
 	}
 	sums := w.Sums()
 	if md5Want != nil && string(md5Want) != string(sums.MD5[:]) {

@@ -3,7 +3,6 @@ package s3
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
@@ -201,7 +200,7 @@ func (s *Service) PostObject(ctx context.Context, bucketName string, form PostFo
 			sums[a.name] = v
 		}
 	}
-	up, err := s.ingestPost(ctx, file, sums, vals.ptr("x-amz-checksum-algorithm"), vals.ptr("content-md5"), size)
+	up, err := s.ingest(ctx, body{r: io.NopCloser(file), checksums: sums, sdkAlgorithm: vals.ptr("x-amz-checksum-algorithm"), contentMD5: vals.ptr("content-md5"), size: &size})
 	if err != nil {
 		return nil, err
 	}
@@ -241,84 +240,6 @@ func (s *Service) PostObject(ctx context.Context, bucketName string, form PostFo
 		res.Status = http.StatusCreated
 	}
 	return res, nil
-}
-
-// sizeRange is a policy's content-length-range (inclusive).
-type sizeRange struct{ min, max int64 }
-
-// ingestPost streams a form's file into a new blob, as ingest does for a
-// PUT body, without knowing its length in advance; the size must lie in
-// size.
-func (s *Service) ingestPost(ctx context.Context, file io.Reader, sums checksumHeaders, sdkAlg, contentMD5 *string, size sizeRange) (*ingested, error) {
-	if len(sums) > 1 {
-		return nil, s3Err("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.", http.StatusBadRequest)
-	}
-	alg := ""
-	for name := range sums {
-		alg = name
-	}
-	if sdkAlg != nil && *sdkAlg != "" {
-		if _, ok := algByName(*sdkAlg); !ok {
-			return nil, s3Err("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", http.StatusBadRequest)
-		}
-		if alg == "" {
-			alg = strings.ToUpper(*sdkAlg)
-		}
-	}
-	if alg == "" {
-		alg = "CRC64NVME"
-	}
-	want, _ := algByName(alg)
-	for name, v := range sums {
-		a, _ := algByName(name)
-		if raw, err := base64.StdEncoding.DecodeString(v); err != nil || len(raw) != digestLen(a) {
-			return nil, s3Err("InvalidRequest", "Value for x-amz-checksum-"+strings.ToLower(name)+" header is invalid.", http.StatusBadRequest)
-		}
-	}
-	var md5Want []byte
-	if contentMD5 != nil {
-		raw, err := base64.StdEncoding.DecodeString(*contentMD5)
-		if err != nil || len(raw) != md5.Size {
-			return nil, s3Err("InvalidDigest", "The Content-MD5 you specified was invalid.", http.StatusBadRequest, "Content-MD5", *contentMD5)
-		}
-		md5Want = raw
-	}
-	w, err := s.blobs.Create(want)
-	if err != nil {
-		return nil, err
-	}
-	defer w.Abort()
-	n, err := w.ReadFrom(io.LimitReader(file, size.max+1))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, s3Err("IncompleteBody", "The request body terminated unexpectedly", http.StatusBadRequest)
-	}
-	if n > size.max {
-		// Count the rest (the client sends it anyway) for ProposedSize.
-		more, _ := io.Copy(io.Discard, io.LimitReader(file, maxPutSize))
-		return nil, s3Err("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", http.StatusBadRequest,
-			"ProposedSize", itoa64(n+more), "MaxSizeAllowed", itoa64(size.max))
-	}
-	if n < size.min {
-		return nil, s3Err("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", http.StatusBadRequest,
-			"ProposedSize", itoa64(n), "MinSizeAllowed", itoa64(size.min))
-	}
-	got := w.Sums()
-	if md5Want != nil && !bytes.Equal(md5Want, got.MD5[:]) {
-		return nil, s3Err("BadDigest", "The Content-MD5 you specified did not match what we received.", http.StatusBadRequest,
-			"ExpectedDigest", *contentMD5, "CalculatedDigest", base64.StdEncoding.EncodeToString(got.MD5[:]))
-	}
-	sum := got.Base64(want)
-	if sent := sums[alg]; sent != "" && sent != sum {
-		return nil, s3Err("BadDigest", "The "+alg+" you specified did not match the calculated checksum.", http.StatusBadRequest)
-	}
-	id, err := w.Commit()
-	if err != nil {
-		return nil, err
-	}
-	return &ingested{id: id, size: n, sums: got, alg: alg, checksum: sum}, nil
 }
 
 // parsePostTagging reads the tagging field: a Tagging XML document.
