@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -458,6 +459,18 @@ func (h objectHeaders) fill(o *object, checksums, partNumber bool) {
 
 // GetObject returns an object's body and metadata.
 func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s3api.GetObjectOutput, error) {
+	for attempt := 0; ; attempt++ {
+		out, err := s.getObject(ctx, in)
+		// A concurrent overwrite may delete the body between reading the
+		// metadata and opening it: read the new version.
+		if errors.Is(err, blob.ErrNotFound) && attempt < 3 {
+			continue
+		}
+		return out, err
+	}
+}
+
+func (s *Service) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*s3api.GetObjectOutput, error) {
 	key := deref(in.Key)
 	o, err := s.readTarget(ctx, deref(in.Bucket), key, deref(in.VersionId))
 	if err != nil {
@@ -476,20 +489,12 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	}.fill(o, deref(in.ChecksumMode) == "ENABLED" && !ranged, in.PartNumber != nil)
 	responseOverrides(&out.CacheControl, &out.ContentDisposition, &out.ContentEncoding, &out.ContentLanguage, &out.ContentType, &out.Expires,
 		in.ResponseCacheControl, in.ResponseContentDisposition, in.ResponseContentEncoding, in.ResponseContentLanguage, in.ResponseContentType, in.ResponseExpires)
-	status, err := readCond{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}.check(o)
+	notModified, err := readStatus(ctx, o, readCond{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}, rng, ranged, &out.ContentLength, &out.ContentRange)
 	if err != nil {
 		return nil, err
 	}
-	ri := reqinfo.From(ctx)
-	if status == http.StatusNotModified {
-		ri.Status = status
-		out.ContentLength = nil
+	if notModified {
 		return out, nil
-	}
-	if ranged {
-		ri.Status = http.StatusPartialContent
-		out.ContentLength = ptr(rng.length)
-		out.ContentRange = ptr("bytes " + itoa64(rng.start) + "-" + itoa64(rng.start+rng.length-1) + "/" + itoa64(o.size))
 	}
 	if o.blobID == "" {
 		out.Body = io.NopCloser(strings.NewReader(""))
@@ -542,6 +547,28 @@ func responseOverrides(cc, cd, ce, cl, ct **string, ex **model.Timestamp, rcc, r
 	}
 }
 
+// readStatus applies a GET's or HEAD's conditions and range: it sets the
+// response status (304, 206) and the length and Content-Range of what is
+// returned. notModified means no body.
+func readStatus(ctx context.Context, o *object, cond readCond, rng byteRange, ranged bool, length **int64, contentRange **string) (notModified bool, err error) {
+	status, err := cond.check(o)
+	if err != nil {
+		return false, err
+	}
+	ri := reqinfo.From(ctx)
+	if status == http.StatusNotModified {
+		ri.Status = status
+		*length = nil
+		return true, nil
+	}
+	if ranged {
+		ri.Status = http.StatusPartialContent
+		*length = ptr(rng.length)
+		*contentRange = ptr("bytes " + itoa64(rng.start) + "-" + itoa64(rng.start+rng.length-1) + "/" + itoa64(o.size))
+	}
+	return false, nil
+}
+
 // HeadObject returns an object's metadata.
 func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (*s3api.HeadObjectOutput, error) {
 	o, err := s.readTarget(ctx, deref(in.Bucket), deref(in.Key), deref(in.VersionId))
@@ -561,20 +588,8 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 	}.fill(o, deref(in.ChecksumMode) == "ENABLED" && !ranged, in.PartNumber != nil)
 	responseOverrides(&out.CacheControl, &out.ContentDisposition, &out.ContentEncoding, &out.ContentLanguage, &out.ContentType, &out.Expires,
 		in.ResponseCacheControl, in.ResponseContentDisposition, in.ResponseContentEncoding, in.ResponseContentLanguage, in.ResponseContentType, in.ResponseExpires)
-	status, err := readCond{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}.check(o)
-	if err != nil {
+	if _, err := readStatus(ctx, o, readCond{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}, rng, ranged, &out.ContentLength, &out.ContentRange); err != nil {
 		return nil, err
-	}
-	ri := reqinfo.From(ctx)
-	if status == http.StatusNotModified {
-		ri.Status = status
-		out.ContentLength = nil
-		return out, nil
-	}
-	if ranged {
-		ri.Status = http.StatusPartialContent
-		out.ContentLength = ptr(rng.length)
-		out.ContentRange = ptr("bytes " + itoa64(rng.start) + "-" + itoa64(rng.start+rng.length-1) + "/" + itoa64(o.size))
 	}
 	return out, nil
 }
@@ -682,5 +697,3 @@ func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequ
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
-
-var _ = blob.MD5
