@@ -1,20 +1,25 @@
-// Package blob stores object bodies (S3 objects and parts, function code) as
-// files in the data directory, outside the database.
+// Package blob stores object bodies (S3 objects and parts, function code)
+// outside the database, in the data directory.
 //
-// A body is streamed into a temporary file, hashed on the way (MD5 for ETags
-// and any of S3's checksum algorithms), then synced and renamed into place by
-// Commit under a random ID chosen at Create. Only after Commit returns may the
-// caller commit the metadata that references the ID; a crash in between
-// leaves an unreferenced blob, which Sweep removes later. No partially written
-// body is ever visible under an ID, and object keys are never used as file
-// names.
+// A body is hashed while it is written (MD5 for ETags and any of S3's
+// checksum algorithms). A small one (at most 64 KiB) is kept in memory and
+// appended by Commit to a shared pack file (pack.go); a larger one is
+// streamed into a temporary file, which Commit syncs and renames into place.
+// Either way the blob gets its ID at Commit, and only after Commit returns
+// may the caller commit the metadata that references the ID; a crash in
+// between leaves an unreferenced blob, which Sweep removes later. No
+// partially written body is ever visible under an ID, and object keys are
+// never used as file names.
 //
 // Layout under the store's directory (the 256 fan-out directories are made
-// by Open, so that a write creates one file and no directory, and writes to
-// different blobs rarely contend for a directory):
+// by Open, so that a large write creates one file and no directory, and
+// writes to different blobs rarely contend for a directory):
 //
 //	ab/abcd<28 hex>         committed blobs, fanned out by their first 2 hex digits
 //	ab/abcd<28 hex>.tmp     the body of that blob while it is written
+//	packs/<8 hex>.pack      small blobs, appended (see pack.go)
+//	packs/key               the key that authenticates their entry headers
+//	trash/<id>              deleted blob files, unlinked in the background
 //
 // Stores written by earlier versions also hold ab/cd/<id> (blobs) and
 // tmp/<random>.tmp (bodies being written); they are read and swept alike.
@@ -86,7 +91,8 @@ func newID() (ID, error) {
 type Options struct {
 	// NoSync skips fsync in Commit. Blobs then survive a crash of the hako
 	// process but not a power loss. Default (false): Commit returns only
-	// after the file and its directory entry are on disk.
+	// after the blob (a file and its directory entry, or a pack entry) is
+	// on disk.
 	NoSync bool
 	// Logger receives sweep reports; nil discards.
 	Logger *slog.Logger
@@ -104,12 +110,17 @@ type Store struct {
 
 	packs *packs // small blobs (pack.go)
 
+	trashMu   sync.Mutex
+	trashQ    []string // deleted blob files to unlink
+	trashBusy bool     // an unlinker goroutine runs
+
 	mu     sync.Mutex
 	active map[string]struct{} // temp files of open Writers, skipped by Sweep
 }
 
 const (
 	tmpDir      = "tmp" // of earlier versions
+	trashDir    = "trash"
 	tmpSuffix   = ".tmp"
 	copyBufSize = 1 << 20
 	dirPerm     = 0o750
@@ -151,6 +162,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		if err := syncDir(abs); err != nil {
 			return nil, fmt.Errorf("blob: %w", err)
 		}
+	}
+	if err := os.Mkdir(filepath.Join(abs, trashDir), dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("blob: %w", err)
 	}
 	if s.packs, err = openPacks(s); err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
@@ -262,6 +276,11 @@ func (s *Store) Size(id ID) (int64, error) {
 // that already opened it keep reading it (POSIX unlink semantics). Delete
 // does not fsync: a blob that reappears after a power loss is unreferenced
 // and Sweep removes it.
+//
+// A blob file is moved to DIR/trash and unlinked there by a background
+// goroutine: freeing a large file's blocks can take tens of milliseconds
+// (more with online discard), which must not delay the request that
+// replaced the blob. Sweep empties the trash a crash left.
 func (s *Store) Delete(id ID) error {
 	if !id.Valid() {
 		return fmt.Errorf("%w: %q", ErrInvalidID, string(id))
@@ -272,11 +291,51 @@ func (s *Store) Delete(id ID) error {
 		}
 		return nil
 	}
-	_, err := withLegacy(s, id, func(p string) (struct{}, error) { return struct{}{}, os.Remove(p) })
+	trashed := filepath.Join(s.dir, trashDir, string(id))
+	_, err := withLegacy(s, id, func(p string) (struct{}, error) { return struct{}{}, os.Rename(p, trashed) })
+	if err == nil {
+		s.unlinkLater(trashed)
+		return nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		// Not movable (the trash is gone?): remove it in place.
+		_, err = withLegacy(s, id, func(p string) (struct{}, error) { return struct{}{}, os.Remove(p) })
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("blob: %w", err)
 	}
 	return nil
+}
+
+// unlinkLater queues a trashed file for the background unlinker, starting
+// it if idle (it exits when the queue is empty).
+func (s *Store) unlinkLater(name string) {
+	s.trashMu.Lock()
+	s.trashQ = append(s.trashQ, name)
+	start := !s.trashBusy
+	s.trashBusy = true
+	s.trashMu.Unlock()
+	if start {
+		go s.unlinker()
+	}
+}
+
+func (s *Store) unlinker() {
+	for {
+		s.trashMu.Lock()
+		if len(s.trashQ) == 0 {
+			s.trashBusy = false
+			s.trashQ = nil
+			s.trashMu.Unlock()
+			return
+		}
+		name := s.trashQ[0]
+		s.trashQ = s.trashQ[1:]
+		s.trashMu.Unlock()
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("blob: removing a deleted blob", "path", name, "err", err)
+		}
+	}
 }
 
 // Reader reads a committed blob. It is an io.ReadSeeker and an io.ReaderAt

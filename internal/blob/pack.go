@@ -210,9 +210,8 @@ func (p *packs) get(num uint32, refresh bool) (*pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	if old := p.files[num]; old != nil {
-		old.f.Close()
-	}
+	// A replaced pack's file is not closed here: appends and reads may
+	// still use it; it is closed when collected.
 	pk := &pack{num: num, f: f}
 	p.files[num] = pk
 	return pk, nil
@@ -348,10 +347,16 @@ type header struct {
 // parseHeader checks b (at least packHeader bytes) for an authentic
 // header.
 func (p *packs) parseHeader(b []byte) (header, bool) {
-	if len(b) < packHeader || string(b[:8]) != packMagic {
+	if len(b) < packHeader || string(b[:8]) != packMagic || !hmac.Equal(b[40:56], p.mac(b)) {
 		return header{}, false
 	}
-	if !hmac.Equal(b[40:56], p.mac(b)) {
+	return p.readHeader(b)
+}
+
+// readHeader parses b (at least packHeader bytes) as a header without
+// authenticating it.
+func (p *packs) readHeader(b []byte) (header, bool) {
+	if len(b) < packHeader || string(b[:8]) != packMagic {
 		return header{}, false
 	}
 	h := header{
@@ -392,7 +397,11 @@ func (p *packs) open(id ID) (*Reader, error) {
 			readerBufs.Put(bp)
 			return nil, err
 		}
-		h, ok := p.parseHeader(buf[:n])
+		// The header is not authenticated here (the HMAC is for Sweep's
+		// scan): repeating the 128-bit ID, at the offset the ID names, it
+		// cannot be a body's bytes but those of a blob whose ID the writer
+		// knew, and the CRC checks the body.
+		h, ok := p.readHeader(buf[:n])
 		if !ok || h.id != id || h.n != loc.n || n != len(buf) {
 			continue
 		}
@@ -429,7 +438,7 @@ func (p *packs) stat(id ID) (*pack, packedID, error) {
 		if err != nil && err != io.EOF {
 			return nil, loc, err
 		}
-		if h, ok := p.parseHeader(hdr[:n]); ok && h.id == id && h.n == loc.n {
+		if h, ok := p.readHeader(hdr[:n]); ok && h.id == id && h.n == loc.n {
 			return pk, loc, nil
 		}
 	}
@@ -448,8 +457,8 @@ func (p *packs) remove(id ID) error {
 
 // sweep walks every pack and hands each entry, with its commit time, to
 // visit; the caller deletes the dead ones (Delete punches them out).
-// Sealed packs (not the current one) older than cutoff that hold no entry
-// any more are deleted.
+// Sealed packs (not the current one) older than cutoff that hold no data
+// any more (every entry punched out) are deleted.
 func (p *packs) sweep(cutoff time.Time, visit func(ID, time.Time) error) error {
 	nums, err := p.list()
 	if err != nil {
@@ -501,13 +510,15 @@ func (p *packs) sweep(cutoff time.Time, visit func(ID, time.Time) error) error {
 		p.mu.Lock()
 		sealed := pk != p.cur
 		p.mu.Unlock()
-		if entries == 0 && sealed && fi.ModTime().Before(cutoff) {
+		// Only a pack with no data left at all goes: bytes that are not an
+		// authentic entry (a torn write, or entries under a lost key) are
+		// kept.
+		if entries == 0 && sealed && fi.ModTime().Before(cutoff) && nextData(pk.f, 0, fi.Size()) >= fi.Size() {
 			p.mu.Lock()
 			if p.files[num] == pk {
-				delete(p.files, num)
+				delete(p.files, num) // its file is closed when collected
 			}
 			p.mu.Unlock()
-			pk.f.Close()
 			if err := os.Remove(p.path(num)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}

@@ -45,10 +45,11 @@ func TestCRC64NVMEVectors(t *testing.T) {
 	}
 }
 
-// The slicing-by-8 implementation agrees with hash/crc64 on the same
-// polynomial, for every length and split.
+// The library agrees with hash/crc64 on the same polynomial (NVMe's
+// 0xad93d23594c93659, reversed), for every length and split: short inputs
+// take its table path, long ones its carry-less multiplication.
 func TestCRC64NVMEMatchesStdlib(t *testing.T) {
-	tab := crc64.MakeTable(crc64NVMEPoly)
+	tab := crc64.MakeTable(0x9a6c9329ac4bc9b5)
 	data := randBytes(5000, 11)
 	for n := 0; n < 300; n++ {
 		if got, want := UpdateCRC64NVME(0, data[:n]), crc64.Checksum(data[:n], tab); got != want {

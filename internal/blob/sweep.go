@@ -41,6 +41,14 @@ func (s *Store) Sweep(ctx context.Context, cutoff time.Time, live LiveFunc) (Swe
 	if err := s.sweepTemps(ctx, cutoff, &st); err != nil {
 		return st, err
 	}
+	// Deleted blobs whose unlinking a crash interrupted.
+	if ents, err := os.ReadDir(filepath.Join(s.dir, trashDir)); err == nil {
+		for _, e := range ents {
+			if ID(e.Name()).Valid() && e.Type().IsRegular() {
+				s.unlinkLater(filepath.Join(s.dir, trashDir, e.Name()))
+			}
+		}
+	}
 	var batch []ID
 	flush := func() error {
 		if len(batch) == 0 {

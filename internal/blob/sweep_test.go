@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -25,7 +26,7 @@ func committed(t *testing.T, s *Store) []ID {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.IsDir() && (d.Name() == tmpDir || d.Name() == packDir) {
+		if d.IsDir() && (d.Name() == tmpDir || d.Name() == packDir || d.Name() == trashDir) {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() && !strings.HasSuffix(d.Name(), tmpSuffix) {
@@ -377,4 +378,51 @@ func TestLegacyLayout(t *testing.T) {
 			t.Fatalf("referenced %s swept: %v", id, err)
 		}
 	}
+}
+
+// TestTrash: a deleted blob file is gone from its place at once and
+// unlinked in the background; Sweep empties what a crash left in the
+// trash.
+func TestTrash(t *testing.T) {
+	s := newStore(t, Options{NoSync: true})
+	trash := filepath.Join(s.Dir(), trashDir)
+	waitEmpty := func() {
+		t.Helper()
+		for range 500 {
+			if ents, _ := os.ReadDir(trash); len(ents) == 0 {
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		ents, _ := os.ReadDir(trash)
+		t.Fatalf("%d files left in the trash", len(ents))
+	}
+	var ids []ID
+	for i := range 20 {
+		ids = append(ids, put(t, s, randBytes(smallMax+1+i, uint64(i))))
+	}
+	r, err := s.Open(ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if err := s.Delete(id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Open(id); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("Open after Delete: %v", err)
+		}
+	}
+	if got, _ := io.ReadAll(r); !bytes.Equal(got, randBytes(smallMax+1, 0)) {
+		t.Fatal("an open Reader lost its blob")
+	}
+	r.Close()
+	waitEmpty()
+	// A crash between the move and the unlink.
+	left := filepath.Join(trash, strings.Repeat("ab", 16))
+	os.WriteFile(left, []byte("x"), 0o600)
+	if _, err := s.Sweep(context.Background(), time.Now().Add(-time.Hour), noneLive); err != nil {
+		t.Fatal(err)
+	}
+	waitEmpty()
 }
