@@ -208,3 +208,11 @@ func (c *stmtCache) close() {
 		return true
 	})
 }
+
+// QueryRow runs one read-only statement on the read pool outside any
+// transaction: the statement sees a consistent snapshot of its own. It
+// saves a View's BEGIN and COMMIT on hot single-row reads (an S3 GET's
+// object row); use View when several reads must agree.
+func (s *Store) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.r.QueryRowContext(ctx, s.Rebind(query), args...)
+}

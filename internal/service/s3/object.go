@@ -122,6 +122,21 @@ func loadObject(ctx context.Context, tx *store.Tx, bucket, key, versionID string
 	return o, err
 }
 
+// peekObject is loadObject as a single statement outside a transaction.
+func (s *Service) peekObject(ctx context.Context, bucket, key, versionID string) (*object, error) {
+	var row *sql.Row
+	if versionID == "" {
+		row = s.st.QueryRow(ctx, "SELECT "+objectCols+" FROM s3_objects WHERE bucket = ? AND latest = 1 AND okey = ?", bucket, []byte(key))
+	} else {
+		row = s.st.QueryRow(ctx, "SELECT "+objectCols+" FROM s3_objects WHERE bucket = ? AND okey = ? AND version_id = ?", bucket, []byte(key), versionID)
+	}
+	o, err := scanObject(bucket, row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return o, err
+}
+
 func insertObject(ctx context.Context, tx *store.Tx, o *object) error {
 	meta, err := json.Marshal(&o.meta)
 	if err != nil {

@@ -288,19 +288,17 @@ func (s *Service) readTarget(ctx context.Context, bucketName, key, versionID str
 	if versionID != "" && versionID != nullVersion && !validVersionID(versionID) {
 		return nil, invalidVersion(versionID)
 	}
-	var o *object
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		// The object first: a bucket is deleted only when empty, so when
-		// the object is there the bucket is too (one query, not two).
-		var err error
-		if o, err = loadObject(ctx, tx, bucketName, key, versionID); err != nil || o != nil {
-			return err
-		}
-		_, err = loadBucket(ctx, tx, bucketName)
-		return err
-	})
+	// The object first, in one statement outside a transaction: a bucket
+	// is deleted only when empty, so when the object is there the bucket
+	// is too.
+	o, err := s.peekObject(ctx, bucketName, key, versionID)
 	if err != nil {
 		return nil, err
+	}
+	if o == nil {
+		if _, err := s.bucketOf(ctx, bucketName); err != nil {
+			return nil, err
+		}
 	}
 	if o == nil {
 		if versionID != "" {
