@@ -107,19 +107,6 @@ func (s *Service) invalidateConfig(bucket, kind string) {
 	x.mu.Unlock()
 }
 
-// putCfg stores a document and drops its cached copy.
-func (s *Service) putCfg(ctx context.Context, bucket, kind string, v any) error {
-	err := s.putConfig(ctx, bucket, kind, v)
-	s.invalidateConfig(bucket, kind)
-	return err
-}
-
-func (s *Service) deleteCfg(ctx context.Context, bucket, kind string) error {
-	err := s.deleteConfig(ctx, bucket, kind)
-	s.invalidateConfig(bucket, kind)
-	return err
-}
-
 // ---------------------------------------------------------------------
 // Tagging
 
@@ -149,9 +136,9 @@ func (s *Service) PutBucketTagging(ctx context.Context, in *s3api.PutBucketTaggi
 		seen[t.Key] = true
 	}
 	if len(tags) == 0 {
-		return s.deleteCfg(ctx, deref(in.Bucket), cfgKindTagging)
+		return s.deleteConfig(ctx, deref(in.Bucket), cfgKindTagging)
 	}
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindTagging, tags)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindTagging, tags)
 }
 
 // GetBucketTagging returns the bucket's tags.
@@ -169,7 +156,7 @@ func (s *Service) GetBucketTagging(ctx context.Context, in *s3api.GetBucketTaggi
 
 // DeleteBucketTagging removes the bucket's tags.
 func (s *Service) DeleteBucketTagging(ctx context.Context, in *s3api.DeleteBucketTaggingRequest) error {
-	return s.deleteCfg(ctx, deref(in.Bucket), cfgKindTagging)
+	return s.deleteConfig(ctx, deref(in.Bucket), cfgKindTagging)
 }
 
 // ---------------------------------------------------------------------
@@ -199,7 +186,7 @@ func (s *Service) PutBucketPolicy(ctx context.Context, in *s3api.PutBucketPolicy
 			return s3Err("AccessDenied", "Access Denied", http.StatusForbidden)
 		}
 	}
-	return s.putCfg(ctx, bucket, cfgKindPolicy, doc)
+	return s.putConfig(ctx, bucket, cfgKindPolicy, doc)
 }
 
 // GetBucketPolicy returns the policy document as it was stored.
@@ -217,7 +204,7 @@ func (s *Service) GetBucketPolicy(ctx context.Context, in *s3api.GetBucketPolicy
 
 // DeleteBucketPolicy removes the policy.
 func (s *Service) DeleteBucketPolicy(ctx context.Context, in *s3api.DeleteBucketPolicyRequest) error {
-	return s.deleteCfg(ctx, deref(in.Bucket), cfgKindPolicy)
+	return s.deleteConfig(ctx, deref(in.Bucket), cfgKindPolicy)
 }
 
 // GetBucketPolicyStatus tells whether the policy makes the bucket public.
@@ -521,7 +508,7 @@ func (s *Service) PutBucketEncryption(ctx context.Context, in *s3api.PutBucketEn
 			r.BucketKeyEnabled = ptr(false)
 		}
 	}
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindEncryption, c)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindEncryption, c)
 }
 
 // GetBucketEncryption returns the default encryption: SSE-S3 unless set.
@@ -539,7 +526,7 @@ func (s *Service) GetBucketEncryption(ctx context.Context, in *s3api.GetBucketEn
 
 // DeleteBucketEncryption returns the bucket to SSE-S3.
 func (s *Service) DeleteBucketEncryption(ctx context.Context, in *s3api.DeleteBucketEncryptionRequest) error {
-	return s.deleteCfg(ctx, deref(in.Bucket), cfgKindEncryption)
+	return s.deleteConfig(ctx, deref(in.Bucket), cfgKindEncryption)
 }
 
 // ---------------------------------------------------------------------
@@ -574,7 +561,7 @@ func (s *Service) PutPublicAccessBlock(ctx context.Context, in *s3api.PutPublicA
 			*p = &f
 		}
 	}
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindPublicAccess, c)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindPublicAccess, c)
 }
 
 // GetPublicAccessBlock returns the bucket's Block Public Access settings.
@@ -591,7 +578,7 @@ func (s *Service) GetPublicAccessBlock(ctx context.Context, in *s3api.GetPublicA
 
 // DeletePublicAccessBlock removes the bucket's Block Public Access settings.
 func (s *Service) DeletePublicAccessBlock(ctx context.Context, in *s3api.DeletePublicAccessBlockRequest) error {
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindPublicAccess, nil)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindPublicAccess, nil)
 }
 
 var objectOwnerships = map[string]bool{"BucketOwnerPreferred": true, "ObjectWriter": true, "BucketOwnerEnforced": true}
@@ -633,13 +620,8 @@ func (s *Service) PutBucketOwnershipControls(ctx context.Context, in *s3api.PutB
 				return s3Err("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", http.StatusBadRequest)
 			}
 		}
-		body, err := json.Marshal(c)
-		if err != nil {
-			return err
-		}
-		return putConfigTx(ctx, tx, bucket, cfgKindOwnership, body)
+		return s.putConfigTx(ctx, tx, bucket, cfgKindOwnership, c)
 	})
-	s.invalidateConfig(bucket, cfgKindOwnership)
 	return err
 }
 
@@ -666,7 +648,7 @@ func (s *Service) GetBucketOwnershipControls(ctx context.Context, in *s3api.GetB
 
 // DeleteBucketOwnershipControls removes the bucket's ObjectOwnership.
 func (s *Service) DeleteBucketOwnershipControls(ctx context.Context, in *s3api.DeleteBucketOwnershipControlsRequest) error {
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindOwnership, nil)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindOwnership, nil)
 }
 
 // ---------------------------------------------------------------------
@@ -942,13 +924,8 @@ func (s *Service) PutBucketAcl(ctx context.Context, in *s3api.PutBucketAclReques
 		if err := s.checkACLAllowed(ctx, tx, b, acl); err != nil {
 			return err
 		}
-		body, err := json.Marshal(acl)
-		if err != nil {
-			return err
-		}
-		return putConfigTx(ctx, tx, bucket, cfgKindACL, body)
+		return s.putConfigTx(ctx, tx, bucket, cfgKindACL, acl)
 	})
-	s.invalidateConfig(bucket, cfgKindACL)
 	return err
 }
 
@@ -1074,7 +1051,7 @@ func (s *Service) PutBucketAccelerateConfiguration(ctx context.Context, in *s3ap
 		}
 		return cfgInvalidRequest("S3 Transfer Acceleration is not supported for buckets with periods (.) in their names")
 	}
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindAccelerate, c)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindAccelerate, c)
 }
 
 // GetBucketAccelerateConfiguration returns the acceleration status (none
@@ -1096,7 +1073,7 @@ func (s *Service) PutBucketRequestPayment(ctx context.Context, in *s3api.PutBuck
 	if p := deref(c.Payer); p != "BucketOwner" && p != "Requester" {
 		return cfgMalformed()
 	}
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindRequestPayment, c)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindRequestPayment, c)
 }
 
 // GetBucketRequestPayment returns who pays for requests (BucketOwner
@@ -1123,7 +1100,7 @@ func (s *Service) PutBucketLogging(ctx context.Context, in *s3api.PutBucketLoggi
 	}
 	bucket := deref(in.Bucket)
 	if st.LoggingEnabled == nil {
-		return s.deleteCfg(ctx, bucket, cfgKindLogging)
+		return s.deleteConfig(ctx, bucket, cfgKindLogging)
 	}
 	le := st.LoggingEnabled
 	if le.TargetBucket == nil || le.TargetPrefix == nil {
@@ -1151,13 +1128,8 @@ func (s *Service) PutBucketLogging(ctx context.Context, in *s3api.PutBucketLoggi
 			return s3Err("CrossLocationLoggingProhibitted", "Cross S3 location logging not allowed. ", http.StatusForbidden,
 				"SourceBucketLocation", b.region, "TargetBucketLocation", tb.region)
 		}
-		body, err := json.Marshal(le)
-		if err != nil {
-			return err
-		}
-		return putConfigTx(ctx, tx, bucket, cfgKindLogging, body)
+		return s.putConfigTx(ctx, tx, bucket, cfgKindLogging, le)
 	})
-	s.invalidateConfig(bucket, cfgKindLogging)
 	return err
 }
 

@@ -16,22 +16,27 @@ import (
 // putConfig stores v as the bucket's configuration of kind. The bucket must
 // exist (NoSuchBucket otherwise).
 func (s *Service) putConfig(ctx context.Context, bucket, kind string, v any) error {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
 	return s.st.Update(ctx, func(tx *store.Tx) error {
 		if _, err := loadBucket(ctx, tx, bucket); err != nil {
 			return err
 		}
-		return putConfigTx(ctx, tx, bucket, kind, body)
+		return s.putConfigTx(ctx, tx, bucket, kind, v)
 	})
 }
 
-func putConfigTx(ctx context.Context, tx *store.Tx, bucket, kind string, body []byte) error {
-	_, err := tx.Exec(ctx, `INSERT INTO s3_bucket_config (bucket, kind, body) VALUES (?, ?, ?)
-ON CONFLICT (bucket, kind) DO UPDATE SET body = excluded.body`, bucket, kind, string(body))
-	return err
+// putConfigTx stores v within tx; the cached copy is dropped once tx
+// commits.
+func (s *Service) putConfigTx(ctx context.Context, tx *store.Tx, bucket, kind string, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO s3_bucket_config (bucket, kind, body) VALUES (?, ?, ?)
+ON CONFLICT (bucket, kind) DO UPDATE SET body = excluded.body`, bucket, kind, string(body)); err != nil {
+		return err
+	}
+	tx.AfterCommit(func() { s.invalidateConfig(bucket, kind) })
+	return nil
 }
 
 // getConfig loads the bucket's configuration of kind into v. It returns
@@ -69,6 +74,7 @@ func (s *Service) deleteConfig(ctx context.Context, bucket, kind string) error {
 			return err
 		}
 		_, err := tx.Exec(ctx, "DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?", bucket, kind)
+		tx.AfterCommit(func() { s.invalidateConfig(bucket, kind) })
 		return err
 	})
 }

@@ -56,7 +56,7 @@ func (s *Service) PutBucketCors(ctx context.Context, in *s3api.PutBucketCorsRequ
 			}
 		}
 	}
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindCORS, c)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindCORS, c)
 }
 
 // GetBucketCors returns the bucket's CORS rules.
@@ -74,7 +74,7 @@ func (s *Service) GetBucketCors(ctx context.Context, in *s3api.GetBucketCorsRequ
 
 // DeleteBucketCors removes the bucket's CORS rules.
 func (s *Service) DeleteBucketCors(ctx context.Context, in *s3api.DeleteBucketCorsRequest) error {
-	return s.deleteCfg(ctx, deref(in.Bucket), cfgKindCORS)
+	return s.deleteConfig(ctx, deref(in.Bucket), cfgKindCORS)
 }
 
 // corsRules returns the bucket's rules from the cache; configured is false

@@ -64,7 +64,7 @@ func (s *Service) PutBucketLifecycleConfiguration(ctx context.Context, in *s3api
 		}
 		seen[*r.ID] = true
 	}
-	if err := s.putCfg(ctx, deref(in.Bucket), cfgKindLifecycle, lcStored{Rules: rules, MinSize: minSize}); err != nil {
+	if err := s.putConfig(ctx, deref(in.Bucket), cfgKindLifecycle, lcStored{Rules: rules, MinSize: minSize}); err != nil {
 		return nil, err
 	}
 	s.kickLifecycle()
@@ -235,7 +235,7 @@ func (s *Service) GetBucketLifecycleConfiguration(ctx context.Context, in *s3api
 
 // DeleteBucketLifecycle removes the bucket's lifecycle rules.
 func (s *Service) DeleteBucketLifecycle(ctx context.Context, in *s3api.DeleteBucketLifecycleRequest) error {
-	return s.deleteCfg(ctx, deref(in.Bucket), cfgKindLifecycle)
+	return s.deleteConfig(ctx, deref(in.Bucket), cfgKindLifecycle)
 }
 
 // ---------------------------------------------------------------------

@@ -487,10 +487,6 @@ func (s *Service) PutBucketNotificationConfiguration(ctx context.Context, in *s3
 		}
 	}
 	empty := len(cfg.QueueConfigurations)+len(cfg.TopicConfigurations)+len(cfg.LambdaFunctionConfigurations) == 0 && cfg.EventBridgeConfiguration == nil
-	body, err := json.Marshal(cfg)
-	if err != nil {
-		return err
-	}
 	return s.st.Update(ctx, func(tx *store.Tx) error {
 		if _, err := loadBucket(ctx, tx, name); err != nil {
 			return err
@@ -499,7 +495,7 @@ func (s *Service) PutBucketNotificationConfiguration(ctx context.Context, in *s3
 			if _, err := tx.Exec(ctx, "DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?", name, notificationKind); err != nil {
 				return err
 			}
-		} else if err := putConfigTx(ctx, tx, name, notificationKind, body); err != nil {
+		} else if err := s.putConfigTx(ctx, tx, name, notificationKind, cfg); err != nil {
 			return err
 		}
 		tx.Notify(notificationChannel, name)

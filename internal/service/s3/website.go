@@ -31,7 +31,7 @@ func (s *Service) PutBucketWebsite(ctx context.Context, in *s3api.PutBucketWebsi
 	if err := checkWebsite(c); err != nil {
 		return err
 	}
-	return s.putCfg(ctx, deref(in.Bucket), cfgKindWebsite, c)
+	return s.putConfig(ctx, deref(in.Bucket), cfgKindWebsite, c)
 }
 
 const webProtocolMsg = "Invalid protocol, protocol can be http or https. If not defined the protocol will be selected automatically."
@@ -111,7 +111,7 @@ func (s *Service) GetBucketWebsite(ctx context.Context, in *s3api.GetBucketWebsi
 
 // DeleteBucketWebsite removes the bucket's website configuration.
 func (s *Service) DeleteBucketWebsite(ctx context.Context, in *s3api.DeleteBucketWebsiteRequest) error {
-	return s.deleteCfg(ctx, deref(in.Bucket), cfgKindWebsite)
+	return s.deleteConfig(ctx, deref(in.Bucket), cfgKindWebsite)
 }
 
 // WebsiteRequest is a request to a bucket's website endpoint.
