@@ -10,19 +10,14 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
 	"github.com/hako-dev/hako/bench/internal/fixture"
+
+	"github.com/hako-dev/hako/bench/internal/benchkit"
 )
 
 func main() {
@@ -49,23 +44,5 @@ func main() {
 		w.Header().Set("X-Amzn-Requestid", fixture.MessageID)
 		w.Write(resp)
 	})
-	l, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "baseline:", err)
-		os.Exit(1)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}()
-	fmt.Printf("baseline ready on http://%s\n", l.Addr())
-	if err := srv.Serve(l); err != nil && err != http.ErrServerClosed {
-		fmt.Fprintln(os.Stderr, "baseline:", err)
-		os.Exit(1)
-	}
+	benchkit.ServeBaseline(*addr, h)
 }

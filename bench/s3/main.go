@@ -152,7 +152,7 @@ func run(o options) error {
 	cl.add(func() { os.RemoveAll(tmp) })
 	hakoBin := o.hakoBin
 	if hakoBin == "" {
-		root, err := moduleRoot()
+		root, err := benchkit.ModuleRoot()
 		if err != nil {
 			return errors.New("run from inside the hako module, or give -hako")
 		}
@@ -506,23 +506,6 @@ func startProfile(addr, path string, secs int) func() {
 		progress("CPU profile of hako written to %s", path)
 	}()
 	return func() { <-done }
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.Contains(b, []byte("module github.com/hako-dev/hako\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("not inside the hako module")
-		}
-		dir = parent
-	}
 }
 
 type machine struct {

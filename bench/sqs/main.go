@@ -106,7 +106,7 @@ type target struct {
 
 func run(o options) error {
 	started := time.Now()
-	root, _ := moduleRoot()
+	root, _ := benchkit.ModuleRoot()
 	tmp, err := os.MkdirTemp("", "hako-bench-")
 	if err != nil {
 		return err
@@ -598,24 +598,6 @@ func goBuild(root, out, pkg string) error {
 		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
 	}
 	return nil
-}
-
-// moduleRoot finds the hako module around the working directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.Contains(b, []byte("module github.com/hako-dev/hako\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("not inside the hako module")
-		}
-		dir = parent
-	}
 }
 
 func machineInfo(hakoBin, wrkPath string) machine {
