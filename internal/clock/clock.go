@@ -4,6 +4,7 @@
 package clock
 
 import (
+	"context"
 	"sort"
 	"sync"
 	"time"
@@ -132,4 +133,32 @@ func (f *Fake) NewTimerAt(at time.Time) Timer {
 	}
 	f.timers = append(f.timers, t)
 	return t
+}
+
+// Every runs fn every interval of c's time, and at once whenever kick
+// receives (kick may be nil), until ctx is done. The next deadline is fixed
+// before fn runs, so a clock that jumps while fn runs (a test's fake clock)
+// finds the timer already due; a kick does not move the deadline. With
+// first, fn also runs once at the start.
+func Every(ctx context.Context, c Clock, interval time.Duration, kick <-chan struct{}, first bool, fn func(ctx context.Context)) {
+	next := c.Now().Add(interval)
+	if first {
+		fn(ctx)
+	}
+	for {
+		t := TimerAt(c, next)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C():
+			next = c.Now().Add(interval)
+		case <-kick:
+			t.Stop()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		fn(ctx)
+	}
 }

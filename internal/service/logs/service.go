@@ -130,26 +130,13 @@ func deref[T any](p *T) T {
 }
 
 // sweepLoop runs the sweeper every sweepInterval of clock time, and soon
-// after a group or stream was deleted. The next deadline is fixed before
-// a sweep starts, so a clock that jumps during a sweep (a test's fake
-// clock) finds the timer already due.
+// after a group or stream was deleted.
 func (s *Service) sweepLoop(ctx context.Context) {
-	next := s.clk.Now().Add(sweepInterval)
-	for {
-		t := clock.TimerAt(s.clk, next)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C():
-			next = s.clk.Now().Add(sweepInterval)
-		case <-s.kick:
-			t.Stop()
-		}
+	clock.Every(ctx, s.clk, sweepInterval, s.kick, false, func(ctx context.Context) {
 		if err := s.sweep(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("logs sweep failed", "err", err)
 		}
-	}
+	})
 }
 
 // sweepChunk bounds the events one sweeper transaction deletes, so that

@@ -442,25 +442,12 @@ func (s *Service) kickLifecycle() {
 }
 
 // lcLoop runs the sweep every lcInterval of clock time and when kicked.
-// The next deadline is fixed before a sweep starts, so that a clock that
-// jumps during a sweep (a test's fake clock) finds the timer already due.
 func (s *Service) lcLoop(ctx context.Context, r *lcRunner) {
-	next := s.clk.Now().Add(lcInterval)
-	for {
-		t := clock.TimerAt(s.clk, next)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C():
-			next = s.clk.Now().Add(lcInterval)
-		case <-r.kick:
-			t.Stop()
-		}
+	clock.Every(ctx, s.clk, lcInterval, r.kick, false, func(ctx context.Context) {
 		if err := s.sweepLifecycle(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("s3 lifecycle sweep failed", "err", err)
 		}
-	}
+	})
 }
 
 // errLcSkip abandons an action whose target changed since the scan.

@@ -56,22 +56,15 @@ func (s *Service) startBlobSweeper() *blobSweeper {
 	b := &blobSweeper{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
-		// The next deadline is fixed before a sweep starts, so that a
-		// clock that jumps during a sweep (a test's fake clock) finds
-		// the timer already due.
-		next := s.clk.Now().Add(blobSweepInterval)
-		b.sweep(ctx, s, first)
-		for {
-			t := clock.TimerAt(s.clk, next)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case <-t.C():
+		started := false
+		clock.Every(ctx, s.clk, blobSweepInterval, nil, true, func(ctx context.Context) {
+			cutoff := first
+			if started {
+				cutoff = earliest(s.clk.Now(), time.Now()).Add(-blobSweepGrace)
 			}
-			next = s.clk.Now().Add(blobSweepInterval)
-			b.sweep(ctx, s, earliest(s.clk.Now(), time.Now()).Add(-blobSweepGrace))
-		}
+			started = true
+			b.sweep(ctx, s, cutoff)
+		})
 	}()
 	return b
 }
