@@ -47,38 +47,102 @@ func prefixEnd(p string) []byte {
 
 const listBatch = 1000
 
-// list returns up to l.max entries and whether more follow.
-func (s *Service) list(ctx context.Context, tx *store.Tx, bucket string, l listing) ([]entry, bool, error) {
-	var out []entry
-	lower := []byte(l.prefix)
-	lowerSeq := int64(0) // with versions: resume inside lower's key below this seq
-	inclusive := true
-	if l.afterKey != nil && *l.afterKey >= l.prefix {
-		lower = []byte(*l.afterKey)
-		inclusive = false
-		if l.versions && l.afterSeq > 0 {
-			lowerSeq = l.afterSeq
+// cursor is where a listing resumes: keys >= key (inclusive), or keys >
+// key; with after set, the rows of key itself that sort after that row
+// (after is the row-specific position: a version's seq, an upload's
+// initiation and id) come first.
+type cursor struct {
+	key       []byte
+	inclusive bool
+	after     any
+}
+
+// walk is the listing loop of objects, versions and multipart uploads:
+// it fetches rows in key order from start in batches (fetch answers rows
+// at or after the cursor and below upper, nil = no bound), folds the keys
+// that contain the delimiter after the prefix into common prefixes (each
+// counted once, like an entry; those at or before afterKey were listed
+// before and are skipped), and stops after max entries, reporting whether
+// more follow. resume gives the cursor just after a row.
+func walk[T any](prefix, delim string, afterKey *string, max int, start cursor,
+	fetch func(c cursor, upper []byte) ([]T, error), keyOf func(T) string, resume func(T) cursor,
+) (out []walkEntry[T], truncated bool, err error) {
+	c := start
+	upper := prefixEnd(prefix)
+	for {
+		batch, err := fetch(c, upper)
+		if err != nil {
+			return nil, false, err
+		}
+		restart := false
+		for _, row := range batch {
+			key := keyOf(row)
+			if delim != "" {
+				if i := strings.Index(key[len(prefix):], delim); i >= 0 {
+					cp := key[:len(prefix)+i+len(delim)]
+					if afterKey == nil || cp > *afterKey {
+						if len(out) == max {
+							return out, true, nil
+						}
+						out = append(out, walkEntry[T]{prefix: cp})
+					}
+					// Skip the rest of the group.
+					if c = (cursor{key: prefixEnd(cp), inclusive: true}); c.key == nil {
+						return out, false, nil
+					}
+					restart = true
+					break
+				}
+			}
+			if len(out) == max {
+				return out, true, nil
+			}
+			out = append(out, walkEntry[T]{row: row, isRow: true})
+			c = resume(row)
+		}
+		if !restart && len(batch) < listBatch {
+			return out, false, nil
 		}
 	}
-	upper := prefixEnd(l.prefix)
-	cols := "SELECT " + objectCols + " FROM s3_objects WHERE bucket = ?"
-	for {
-		q := cols
+}
+
+// walkEntry is a row or a common prefix.
+type walkEntry[T any] struct {
+	row    T
+	isRow  bool
+	prefix string
+}
+
+// keyBound appends the SQL condition of c (and its arguments) for the key
+// column; afterCond is the condition for the rows of c.key after c.after.
+func keyBound(q string, args []any, c cursor, afterCond string, afterArgs ...any) (string, []any) {
+	switch {
+	case c.inclusive:
+		return q + " AND okey >= ?", append(args, c.key)
+	case c.after != nil:
+		return q + " AND (okey > ? OR (okey = ? AND " + afterCond + "))", append(append(args, c.key, c.key), afterArgs...)
+	default:
+		return q + " AND okey > ?", append(args, c.key)
+	}
+}
+
+// list returns up to l.max entries and whether more follow.
+func (s *Service) list(ctx context.Context, tx *store.Tx, bucket string, l listing) ([]entry, bool, error) {
+	start := cursor{key: []byte(l.prefix), inclusive: true}
+	if l.afterKey != nil && *l.afterKey >= l.prefix {
+		start = cursor{key: []byte(*l.afterKey)}
+		if l.versions && l.afterSeq > 0 {
+			start.after = l.afterSeq
+		}
+	}
+	fetch := func(c cursor, upper []byte) ([]*object, error) {
+		q := "SELECT " + objectCols + " FROM s3_objects WHERE bucket = ?"
 		args := []any{bucket}
 		if !l.versions {
 			q += " AND latest = 1 AND delete_marker = 0"
 		}
-		switch {
-		case inclusive:
-			q += " AND okey >= ?"
-			args = append(args, lower)
-		case lowerSeq > 0:
-			q += " AND (okey > ? OR (okey = ? AND seq < ?))"
-			args = append(args, lower, lower, lowerSeq)
-		default:
-			q += " AND okey > ?"
-			args = append(args, lower)
-		}
+		seq, _ := c.after.(int64)
+		q, args = keyBound(q, args, c, "seq < ?", seq)
 		if upper != nil {
 			q += " AND okey < ?"
 			args = append(args, upper)
@@ -88,57 +152,36 @@ func (s *Service) list(ctx context.Context, tx *store.Tx, bucket string, l listi
 		} else {
 			q += " ORDER BY okey"
 		}
-		q += " LIMIT " + strconv.Itoa(listBatch)
-		rows, err := tx.Query(ctx, q, args...)
+		rows, err := tx.Query(ctx, q+" LIMIT "+strconv.Itoa(listBatch), args...)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
+		defer rows.Close()
 		var batch []*object
 		for rows.Next() {
 			o, err := scanObject(bucket, rows)
 			if err != nil {
-				rows.Close()
-				return nil, false, err
+				return nil, err
 			}
 			batch = append(batch, o)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, false, err
-		}
-		restart := false
-		for _, o := range batch {
-			if l.delimiter != "" {
-				if i := strings.Index(o.key[len(l.prefix):], l.delimiter); i >= 0 {
-					cp := o.key[:len(l.prefix)+i+len(l.delimiter)]
-					if l.afterKey == nil || cp > *l.afterKey {
-						if len(out) == l.max {
-							return out, true, nil
-						}
-						out = append(out, entry{prefix: cp})
-					}
-					// Skip the rest of the group.
-					lower, inclusive, lowerSeq = prefixEnd(cp), true, 0
-					if lower == nil {
-						return out, false, nil
-					}
-					restart = true
-					break
-				}
-			}
-			if len(out) == l.max {
-				return out, true, nil
-			}
-			out = append(out, entry{obj: o})
-			lower, inclusive, lowerSeq = []byte(o.key), false, 0
-			if l.versions {
-				lowerSeq = o.seq
-			}
-		}
-		if !restart && len(batch) < listBatch {
-			return out, false, nil
-		}
+		return batch, rows.Err()
 	}
+	resume := func(o *object) cursor {
+		if l.versions {
+			return cursor{key: []byte(o.key), after: o.seq}
+		}
+		return cursor{key: []byte(o.key)}
+	}
+	ws, truncated, err := walk(l.prefix, l.delimiter, l.afterKey, l.max, start, fetch, func(o *object) string { return o.key }, resume)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]entry, len(ws))
+	for i, w := range ws {
+		out[i] = entry{obj: w.row, prefix: w.prefix}
+	}
+	return out, truncated, nil
 }
 
 // listParams checks the parameters every listing shares.

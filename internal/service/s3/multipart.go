@@ -893,53 +893,43 @@ func (s *Service) ListMultipartUploads(ctx context.Context, in *s3api.ListMultip
 	return out, nil
 }
 
+// uploadAfter is where ListMultipartUploads resumes within one key.
+type uploadAfter struct {
+	initiated int64
+	id        string
+}
+
 // listUploads returns up to max uploads and common prefixes of a bucket
 // after the markers, and whether more follow.
 func listUploads(ctx context.Context, tx *store.Tx, bucket, prefix, delim, keyMarker, idMarker string, max int) ([]uploadEntry, bool, error) {
-	// Where the listing resumes: keys >= lower (inclusive), > lower, or
-	// lower itself after (afterInit, afterID) and then keys > lower.
-	lower := []byte(prefix)
-	inclusive := true
-	within := false
-	var afterInit int64
-	var afterID string
+	start := cursor{key: []byte(prefix), inclusive: true}
+	var afterKey *string
 	if keyMarker != "" && keyMarker >= prefix {
-		lower, inclusive = []byte(keyMarker), false
+		start, afterKey = cursor{key: []byte(keyMarker)}, &keyMarker
 		if idMarker != "" {
-			err := tx.QueryRow(ctx, "SELECT initiated FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND okey = ?", idMarker, bucket, []byte(keyMarker)).Scan(&afterInit)
+			var initiated int64
+			err := tx.QueryRow(ctx, "SELECT initiated FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND okey = ?", idMarker, bucket, []byte(keyMarker)).Scan(&initiated)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return nil, false, err
 			}
 			if err == nil {
-				within, afterID = true, idMarker
+				start.after = uploadAfter{initiated, idMarker}
 			}
 		}
 	}
-	upper := prefixEnd(prefix)
-	var out []uploadEntry
-	for {
-		q := "SELECT upload_id, okey, initiated, meta FROM s3_uploads WHERE bucket = ?"
-		args := []any{bucket}
-		switch {
-		case inclusive:
-			q += " AND okey >= ?"
-			args = append(args, lower)
-		case within:
-			q += " AND (okey > ? OR (okey = ? AND (initiated > ? OR (initiated = ? AND upload_id > ?))))"
-			args = append(args, lower, lower, afterInit, afterInit, afterID)
-		default:
-			q += " AND okey > ?"
-			args = append(args, lower)
-		}
+	fetch := func(c cursor, upper []byte) ([]*upload, error) {
+		a, _ := c.after.(uploadAfter)
+		q, args := keyBound("SELECT upload_id, okey, initiated, meta FROM s3_uploads WHERE bucket = ?", []any{bucket}, c,
+			"(initiated > ? OR (initiated = ? AND upload_id > ?))", a.initiated, a.initiated, a.id)
 		if upper != nil {
 			q += " AND okey < ?"
 			args = append(args, upper)
 		}
-		q += " ORDER BY okey, initiated, upload_id LIMIT " + strconv.Itoa(listBatch)
-		rows, err := tx.Query(ctx, q, args...)
+		rows, err := tx.Query(ctx, q+" ORDER BY okey, initiated, upload_id LIMIT "+strconv.Itoa(listBatch), args...)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
+		defer rows.Close()
 		var batch []*upload
 		for rows.Next() {
 			u := &upload{bucket: bucket}
@@ -947,48 +937,26 @@ func listUploads(ctx context.Context, tx *store.Tx, bucket, prefix, delim, keyMa
 			var meta string
 			var initiated int64
 			if err := rows.Scan(&u.id, &okey, &initiated, &meta); err != nil {
-				rows.Close()
-				return nil, false, err
+				return nil, err
 			}
 			u.key, u.initiated = string(okey), time.UnixMilli(initiated).UTC()
-			batch = append(batch, u)
 			if err := json.Unmarshal([]byte(meta), &u.meta); err != nil {
-				rows.Close()
-				return nil, false, err
+				return nil, err
 			}
+			batch = append(batch, u)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, false, err
-		}
-		restart := false
-		for _, u := range batch {
-			if delim != "" {
-				if i := strings.Index(u.key[len(prefix):], delim); i >= 0 {
-					cp := u.key[:len(prefix)+i+len(delim)]
-					if keyMarker == "" || cp > keyMarker {
-						if len(out) == max {
-							return out, true, nil
-						}
-						out = append(out, uploadEntry{prefix: cp})
-					}
-					lower, inclusive, within = prefixEnd(cp), true, false
-					if lower == nil {
-						return out, false, nil
-					}
-					restart = true
-					break
-				}
-			}
-			if len(out) == max {
-				return out, true, nil
-			}
-			out = append(out, uploadEntry{u: u})
-			lower, inclusive, within = []byte(u.key), false, true
-			afterInit, afterID = u.initiated.UnixMilli(), u.id
-		}
-		if !restart && len(batch) < listBatch {
-			return out, false, nil
-		}
+		return batch, rows.Err()
 	}
+	resume := func(u *upload) cursor {
+		return cursor{key: []byte(u.key), after: uploadAfter{u.initiated.UnixMilli(), u.id}}
+	}
+	ws, truncated, err := walk(prefix, delim, afterKey, max, start, fetch, func(u *upload) string { return u.key }, resume)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]uploadEntry, len(ws))
+	for i, w := range ws {
+		out[i] = uploadEntry{u: w.row, prefix: w.prefix}
+	}
+	return out, truncated, nil
 }
