@@ -235,6 +235,7 @@ func (a *asyncRunner) execute(ctx context.Context, r asyncRow) {
 		return
 	}
 	attempts := r.attempts + 1
+	s.log.Info("async invocation returned a function error", "function", ref.qualifiedARN(), "request_id", r.id, "error_type", out.ErrorType, "attempt", attempts)
 	if attempts <= retries {
 		a.reschedule(ctx, r.id, attempts, now.Add(time.Duration(attempts)*retryDelay))
 		return
