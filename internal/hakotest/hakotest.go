@@ -20,6 +20,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -176,6 +178,16 @@ func (s *Server) Logs(opts ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Cli
 // S3 returns an S3 client (path-style addressing).
 func (s *Server) S3(opts ...func(*s3.Options)) *s3.Client {
 	return s3.NewFromConfig(s.AWSConfig(), append([]func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, opts...)...)
+}
+
+// DynamoDB returns a DynamoDB client.
+func (s *Server) DynamoDB(opts ...func(*dynamodb.Options)) *dynamodb.Client {
+	return dynamodb.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// DynamoDBStreams returns a DynamoDB Streams client.
+func (s *Server) DynamoDBStreams(opts ...func(*dynamodbstreams.Options)) *dynamodbstreams.Client {
+	return dynamodbstreams.NewFromConfig(s.AWSConfig(), opts...)
 }
 
 // STS returns an STS client.

@@ -12,7 +12,7 @@
 // status (httpResponseCode), xmlattr.
 package model
 
-//go:generate go run ./gen -models ../../../shared/aws-models -out . sqs sts lambda s3 apigatewaymanagementapi logs
+//go:generate go run ./gen -models ../../../shared/aws-models -out . sqs sts lambda s3 apigatewaymanagementapi logs dynamodb dynamodbstreams
 
 import (
 	"encoding/json"
@@ -177,22 +177,22 @@ func (v *Validator) Enum(member, s string, allowed []string) {
 
 // Length checks a length against optional bounds (-1 = none).
 func (v *Validator) Length(member string, n, min, max int64, value string) {
-	if (min >= 0 && n < min) || (max >= 0 && n > max) {
-		v.add(member, "length", bounds(min, max), value)
+	switch {
+	case min >= 0 && n < min:
+		v.add(member, "length", bounds(min, -1), value)
+	case max >= 0 && n > max:
+		v.add(member, "length", bounds(-1, max), value)
 	}
 }
 
 // Range checks a number against optional bounds.
 func (v *Validator) Range(member string, n float64, min, max *float64) {
-	if (min != nil && n < *min) || (max != nil && n > *max) {
-		lo, hi := int64(-1), int64(-1)
-		if min != nil {
-			lo = int64(*min)
-		}
-		if max != nil {
-			hi = int64(*max)
-		}
-		v.add(member, "range", bounds(lo, hi), strconv.FormatFloat(n, 'f', -1, 64))
+	// The violation names the bound that was crossed, as AWS's message does.
+	switch {
+	case min != nil && n < *min:
+		v.add(member, "range", bounds(int64(*min), -1), strconv.FormatFloat(n, 'f', -1, 64))
+	case max != nil && n > *max:
+		v.add(member, "range", bounds(-1, int64(*max)), strconv.FormatFloat(n, 'f', -1, 64))
 	}
 }
 

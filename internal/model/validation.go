@@ -32,9 +32,14 @@ func ValidationMessage(vs []Violation) string {
 	return strconv.Itoa(len(parts)) + " validation " + noun + " detected: " + strings.Join(parts, "; ")
 }
 
+// boundText words a bound (">= 3", "<= 50"; the validator records the
+// one that was crossed) as AWS does ("greater than or equal to 3").
 func boundText(d string) string {
-	if lo, hi, ok := strings.Cut(d, ".."); ok {
-		return "greater than or equal to " + lo + " and less than or equal to " + hi
+	switch {
+	case strings.HasPrefix(d, ">= "):
+		return "greater than or equal to " + d[3:]
+	case strings.HasPrefix(d, "<= "):
+		return "less than or equal to " + d[3:]
 	}
 	return d
 }

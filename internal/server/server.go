@@ -25,6 +25,8 @@ import (
 	"github.com/hako-dev/hako/internal/config"
 	"github.com/hako-dev/hako/internal/events"
 	"github.com/hako-dev/hako/internal/model"
+	"github.com/hako-dev/hako/internal/model/dynamodbapi"
+	"github.com/hako-dev/hako/internal/model/dynamodbstreamsapi"
 	"github.com/hako-dev/hako/internal/model/lambdaapi"
 	"github.com/hako-dev/hako/internal/model/logsapi"
 	"github.com/hako-dev/hako/internal/model/s3api"
@@ -33,6 +35,7 @@ import (
 	"github.com/hako-dev/hako/internal/protocol/restroute"
 	"github.com/hako-dev/hako/internal/runtime"
 	"github.com/hako-dev/hako/internal/runtime/langs"
+	"github.com/hako-dev/hako/internal/service/dynamodb"
 	"github.com/hako-dev/hako/internal/service/lambda"
 	"github.com/hako-dev/hako/internal/service/logs"
 	"github.com/hako-dev/hako/internal/service/s3"
@@ -59,6 +62,7 @@ type Server struct {
 	logs   *logs.Service
 	lambda *lambda.Service
 	s3     *s3.Service
+	ddb    *dynamodb.Service
 	events *events.Dispatcher
 	http   *http.Server
 	// python is the host's python3 interpreter, resolved once.
@@ -132,6 +136,11 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("s3: %w", err)
 	}
+	s.ddb, err = dynamodb.New(ctx, dynamodb.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "dynamodb")})
+	if err != nil {
+		s.Shutdown(context.Background()) // closes what was opened so far
+		return nil, fmt.Errorf("dynamodb: %w", err)
+	}
 	if err := langs.Install(s.runtimesDir()); err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("install runtime clients: %w", err)
@@ -184,6 +193,22 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		validation: s.lambda.ValidationError,
 		health:     s.lambda.Health,
 		maxBody:    lambdaMaxBody,
+	})
+	s.register(&binding{
+		model: dynamodbapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return dynamodbapi.Dispatch(ctx, s.ddb, op, in)
+		},
+		validation: s.ddb.ValidationError,
+		health:     s.ddb.Health,
+	})
+	s.register(&binding{
+		model: dynamodbstreamsapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return dynamodbstreamsapi.Dispatch(ctx, s.ddb.Streams(), op, in)
+		},
+		validation: s.ddb.ValidationError,
+		health:     s.ddb.Health,
 	})
 	// S3 last: its routes catch every path.
 	s.register(&binding{
@@ -343,6 +368,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	if s.s3 != nil {
 		errs = append(errs, s.s3.Close())
+	}
+	if s.ddb != nil {
+		errs = append(errs, s.ddb.Close())
 	}
 	if s.sqs != nil {
 		// Wake long polls first so in-flight receives can finish.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"hash/fnv"
 	"sync"
 )
 
@@ -63,6 +64,26 @@ func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, t.s.Rebind(query), args...)
+}
+
+// LockKey serializes the transactions that touch one logical key (the
+// parts, joined) across nodes: a transaction-scoped advisory lock on
+// PostgreSQL, where a row that does not exist yet cannot be locked with
+// SELECT ... FOR UPDATE. On SQLite write transactions are serialized
+// already and it does nothing.
+func (t *Tx) LockKey(ctx context.Context, parts ...[]byte) error {
+	if t.s.dialect != Postgres {
+		return nil
+	}
+	h := fnv.New64a()
+	for i, p := range parts {
+		if i > 0 {
+			h.Write([]byte{0})
+		}
+		h.Write(p)
+	}
+	_, err := t.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(h.Sum64()))
+	return err
 }
 
 // Dialect reports which database the transaction runs on.

@@ -61,6 +61,8 @@ var files = map[string]string{
 	"s3":                      "s3-2006-03-01.json",
 	"apigatewaymanagementapi": "apigatewaymanagementapi-2018-11-29.json",
 	"logs":                    "cloudwatch-logs-2014-03-28.json",
+	"dynamodb":                "dynamodb-2012-08-10.json",
+	"dynamodbstreams":         "dynamodb-streams-2012-08-10.json",
 }
 
 func main() {

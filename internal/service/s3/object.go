@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"hash/fnv"
 	"net/http"
 	"strings"
 	"time"
@@ -168,15 +167,7 @@ func boolInt(b bool) int {
 // lockKey serializes writers of one key across nodes on PostgreSQL (SQLite
 // transactions are serialized already).
 func lockKey(ctx context.Context, tx *store.Tx, bucket, key string) error {
-	if tx.Dialect() != store.Postgres {
-		return nil
-	}
-	h := fnv.New64a()
-	h.Write([]byte(bucket))
-	h.Write([]byte{0})
-	h.Write([]byte(key))
-	_, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(h.Sum64()))
-	return err
+	return tx.LockKey(ctx, []byte(bucket), []byte(key))
 }
 
 // nextSeq returns a sequence number above every version of key and not

@@ -1,0 +1,295 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hako-dev/hako/internal/model"
+	"github.com/hako-dev/hako/internal/model/dynamodbstreamsapi"
+	"github.com/hako-dev/hako/internal/protocol/reqinfo"
+	"github.com/hako-dev/hako/internal/store"
+)
+
+// Each stream (a table's stream between enabling and disabling it) has
+// one shard; records carry the table's stream counter as their sequence
+// number. Records are kept 24 hours, as on AWS, and iterators expire after
+// 15 minutes.
+const (
+	streamRetention  = 24 * time.Hour
+	iteratorLifetime = 15 * time.Minute
+	maxGetRecords    = 1000
+	recordsPageBytes = 1 << 20
+)
+
+// Streams implements the DynamoDB Streams API over the service's tables.
+type Streams struct{ s *Service }
+
+var _ dynamodbstreamsapi.API = (*Streams)(nil)
+
+// Streams returns the DynamoDB Streams API of the service.
+func (s *Service) Streams() *Streams { return &Streams{s: s} }
+
+func shardID(t *tableMeta, st *streamMeta) string {
+	h := fnv.New32a()
+	h.Write([]byte(t.TableID + "/" + st.Label))
+	return fmt.Sprintf("shardId-%020d-%08x", st.Created, h.Sum32())
+}
+
+// streamByARN finds a stream from its ARN.
+func (x *Streams) streamByARN(ctx context.Context, arn string) (*tableMeta, *streamMeta, error) {
+	// arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL
+	parts := strings.SplitN(arn, ":", 6)
+	notFound := apiErr("ResourceNotFoundException", "Requested resource not found: Stream: "+arn+" not found")
+	if len(parts) != 6 || !strings.HasPrefix(parts[5], "table/") {
+		return nil, nil, notFound
+	}
+	name, label, ok := strings.Cut(strings.TrimPrefix(parts[5], "table/"), "/stream/")
+	if !ok {
+		return nil, nil, notFound
+	}
+	t := x.s.tables.get(parts[4], parts[3], name)
+	if t == nil {
+		return nil, nil, notFound
+	}
+	for i := range t.Streams {
+		if t.Streams[i].Label == label {
+			return t, &t.Streams[i], nil
+		}
+	}
+	return nil, nil, notFound
+}
+
+// ListStreams lists the streams of the account's tables, newest last.
+func (x *Streams) ListStreams(ctx context.Context, in *dynamodbstreamsapi.ListStreamsInput) (*dynamodbstreamsapi.ListStreamsOutput, error) {
+	ri := reqinfo.From(ctx)
+	limit := 100
+	if in.Limit != nil {
+		limit = int(*in.Limit)
+	}
+	var all []dynamodbstreamsapi.Stream
+	tables := x.s.tables.list(ri.Account, ri.Region)
+	sort.Slice(tables, func(i, j int) bool { return tables[i].Name < tables[j].Name })
+	_, _, only := tableName(ctx, in.TableName)
+	cut := x.s.now().Add(-streamRetention).UnixMilli()
+	for _, t := range tables {
+		if in.TableName != nil && t.Name != only {
+			continue
+		}
+		for _, st := range t.Streams {
+			if !st.Enabled && st.Disabled < cut {
+				continue
+			}
+			all = append(all, dynamodbstreamsapi.Stream{StreamArn: ptr(t.streamARN(st.Label)), StreamLabel: ptr(st.Label), TableName: ptr(t.Name)})
+		}
+	}
+	if in.ExclusiveStartStreamArn != nil {
+		for i, st := range all {
+			if *st.StreamArn == *in.ExclusiveStartStreamArn {
+				all = all[i+1:]
+				break
+			}
+		}
+	}
+	out := &dynamodbstreamsapi.ListStreamsOutput{}
+	if len(all) > limit {
+		all = all[:limit]
+		out.LastEvaluatedStreamArn = all[limit-1].StreamArn
+	}
+	out.Streams = all
+	return out, nil
+}
+
+// DescribeStream describes a stream and its shard.
+func (x *Streams) DescribeStream(ctx context.Context, in *dynamodbstreamsapi.DescribeStreamInput) (*dynamodbstreamsapi.DescribeStreamOutput, error) {
+	t, st, err := x.streamByARN(ctx, deref(in.StreamArn))
+	if err != nil {
+		return nil, err
+	}
+	status := "ENABLED"
+	if !st.Enabled {
+		status = "DISABLED"
+	}
+	var ks []dynamodbstreamsapi.KeySchemaElement
+	for _, k := range t.KeySchema {
+		ks = append(ks, dynamodbstreamsapi.KeySchemaElement{AttributeName: k.AttributeName, KeyType: k.KeyType})
+	}
+	shard := dynamodbstreamsapi.Shard{
+		ShardId:             ptr(shardID(t, st)),
+		SequenceNumberRange: &dynamodbstreamsapi.SequenceNumberRange{StartingSequenceNumber: ptr(sequenceNumber(st.StartSeq))},
+	}
+	if !st.Enabled {
+		shard.SequenceNumberRange.EndingSequenceNumber = ptr(sequenceNumber(max(st.EndSeq, st.StartSeq)))
+	}
+	d := &dynamodbstreamsapi.StreamDescription{
+		StreamArn: ptr(t.streamARN(st.Label)), StreamLabel: ptr(st.Label), StreamStatus: ptr(status),
+		StreamViewType: ptr(st.ViewType), TableName: ptr(t.Name), KeySchema: ks,
+		CreationRequestDateTime: &model.Timestamp{Time: time.UnixMilli(st.Created)},
+		Shards:                  []dynamodbstreamsapi.Shard{},
+	}
+	if in.ExclusiveStartShardId == nil || *in.ExclusiveStartShardId < *shard.ShardId {
+		d.Shards = append(d.Shards, shard)
+	}
+	return &dynamodbstreamsapi.DescribeStreamOutput{StreamDescription: d}, nil
+}
+
+// iterator is the content of a shard iterator token.
+type iterator struct {
+	Account string `json:"a"`
+	Region  string `json:"r"`
+	Table   string `json:"t"`
+	Label   string `json:"l"`
+	Next    int64  `json:"n"` // the first sequence number to return
+	Expires int64  `json:"e"`
+	Created int64  `json:"c"`
+}
+
+func (it iterator) token() string {
+	b, _ := json.Marshal(it)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// GetShardIterator returns an iterator at a position of a shard.
+func (x *Streams) GetShardIterator(ctx context.Context, in *dynamodbstreamsapi.GetShardIteratorInput) (*dynamodbstreamsapi.GetShardIteratorOutput, error) {
+	t, st, err := x.streamByARN(ctx, deref(in.StreamArn))
+	if err != nil {
+		return nil, err
+	}
+	if deref(in.ShardId) != shardID(t, st) {
+		return nil, apiErr("ResourceNotFoundException", "Requested resource not found: Shard does not exist")
+	}
+	now := x.s.now()
+	it := iterator{Account: t.Account, Region: t.Region, Table: t.Name, Label: st.Label, Created: now.UnixMilli(), Expires: now.Add(iteratorLifetime).UnixMilli()}
+	typ := deref(in.ShardIteratorType)
+	seqArg := func() (int64, error) {
+		if in.SequenceNumber == nil {
+			return 0, validation("Must specify a sequence number for iterator type " + typ)
+		}
+		var n int64
+		sn := *in.SequenceNumber
+		if len(sn) != 21 || sn[0] != '1' {
+			return 0, validation("Invalid SequenceNumber: " + sn)
+		}
+		if _, err := fmt.Sscanf(sn[1:], "%d", &n); err != nil {
+			return 0, validation("Invalid SequenceNumber: " + sn)
+		}
+		if n < st.StartSeq || (!st.Enabled && n > st.EndSeq) {
+			return 0, validation("StartingSequenceNumber " + sn + " used in GetShardIterator is not in the shard's range")
+		}
+		return n, nil
+	}
+	switch typ {
+	case "TRIM_HORIZON":
+		it.Next = st.StartSeq
+	case "LATEST":
+		var cur int64
+		if err := x.s.st.QueryRow(ctx, "SELECT stream_seq FROM ddb_tables WHERE id = ?", t.ID).Scan(&cur); err != nil {
+			return nil, err
+		}
+		it.Next = cur + 1
+		if !st.Enabled {
+			it.Next = st.EndSeq + 1
+		}
+	case "AT_SEQUENCE_NUMBER":
+		n, err := seqArg()
+		if err != nil {
+			return nil, err
+		}
+		it.Next = n
+	case "AFTER_SEQUENCE_NUMBER":
+		n, err := seqArg()
+		if err != nil {
+			return nil, err
+		}
+		it.Next = n + 1
+	default:
+		return nil, validation("1 validation error detected: Value '" + typ + "' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER]")
+	}
+	if in.SequenceNumber != nil && (typ == "TRIM_HORIZON" || typ == "LATEST") {
+		return nil, validation("Sequence number must not be specified for iterator type " + typ)
+	}
+	return &dynamodbstreamsapi.GetShardIteratorOutput{ShardIterator: ptr(it.token())}, nil
+}
+
+// GetRecords returns the records at an iterator and the next iterator
+// (none once a disabled stream's shard is read to its end).
+func (x *Streams) GetRecords(ctx context.Context, in *dynamodbstreamsapi.GetRecordsInput) (*dynamodbstreamsapi.GetRecordsOutput, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(deref(in.ShardIterator))
+	var it iterator
+	if err != nil || json.Unmarshal(raw, &it) != nil || it.Label == "" {
+		return nil, validation("Invalid ShardIterator")
+	}
+	now := x.s.now()
+	if now.UnixMilli() > it.Expires {
+		return nil, apiErr("ExpiredIteratorException", fmt.Sprintf("Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of 900000 milliseconds.",
+			time.UnixMilli(it.Created).UTC().Format("Mon Jan 02 15:04:05 UTC 2006"), now.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")))
+	}
+	t := x.s.tables.get(it.Account, it.Region, it.Table)
+	var st *streamMeta
+	if t != nil {
+		for i := range t.Streams {
+			if t.Streams[i].Label == it.Label {
+				st = &t.Streams[i]
+			}
+		}
+	}
+	if st == nil {
+		return nil, apiErr("ResourceNotFoundException", "Requested resource not found: Stream: "+it.Label+" not found")
+	}
+	limit := maxGetRecords
+	if in.Limit != nil {
+		limit = min(limit, int(*in.Limit))
+	}
+	out := &dynamodbstreamsapi.GetRecordsOutput{}
+	next := it.Next
+	size := 0
+	err = x.s.st.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, "SELECT seq, record FROM ddb_stream_records WHERE table_id = ? AND label = ? AND seq >= ? ORDER BY seq LIMIT ?", t.ID, st.Label, it.Next, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var seq int64
+			var b []byte
+			if err := rows.Scan(&seq, &b); err != nil {
+				return err
+			}
+			var r dynamodbstreamsapi.Record
+			if err := json.Unmarshal(b, &r); err != nil {
+				return err
+			}
+			out.Records = append(out.Records, r)
+			next = seq + 1
+			if size += len(b); size >= recordsPageBytes {
+				break
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st.Enabled || next <= st.EndSeq {
+		it.Next, it.Created, it.Expires = next, now.UnixMilli(), now.Add(iteratorLifetime).UnixMilli()
+		out.NextShardIterator = ptr(it.token())
+	}
+	return out, nil
+}
+
+// trimStreams deletes the stream records older than the retention.
+func (s *Service) trimStreams(ctx context.Context) {
+	cut := s.now().Add(-streamRetention).UnixMilli()
+	err := s.st.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM ddb_stream_records WHERE created_at < ?", cut)
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		s.log.Warn("stream trim failed", "err", err)
+	}
+}

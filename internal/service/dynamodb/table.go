@@ -1,0 +1,319 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+
+	"github.com/hako-dev/hako/internal/model/dynamodbapi"
+	"github.com/hako-dev/hako/internal/protocol/reqinfo"
+	"github.com/hako-dev/hako/internal/service/dynamodb/attr"
+	"github.com/hako-dev/hako/internal/store"
+)
+
+// notifyChannel carries "account/region/name" of a changed table to the
+// other nodes sharing a PostgreSQL store.
+const notifyChannel = "dynamodb_tables"
+
+// keySchema names a table's or an index's key attributes and their types.
+type keySchema struct {
+	PK     string `json:"pk"`
+	PKType string `json:"pkType"`
+	SK     string `json:"sk,omitempty"`
+	SKType string `json:"skType,omitempty"`
+}
+
+// indexMeta is a secondary index.
+type indexMeta struct {
+	Name       string                             `json:"name"`
+	Local      bool                               `json:"local,omitempty"`
+	Keys       keySchema                          `json:"keys"`
+	KeySchema  []dynamodbapi.KeySchemaElement     `json:"keySchema"`
+	Projection dynamodbapi.Projection             `json:"projection"`
+	Throughput *dynamodbapi.ProvisionedThroughput `json:"throughput,omitempty"`
+	OnDemand   *dynamodbapi.OnDemandThroughput    `json:"onDemand,omitempty"`
+	Created    int64                              `json:"created"`
+}
+
+// streamMeta is one stream of a table (a table has a new stream, with a
+// new label, each time its stream is enabled).
+type streamMeta struct {
+	Label    string `json:"label"`
+	ViewType string `json:"viewType"`
+	Enabled  bool   `json:"enabled"`
+	Created  int64  `json:"created"`
+	Disabled int64  `json:"disabled,omitempty"`
+	// StartSeq is the table's stream counter value of the stream's first
+	// record; EndSeq that of its last, once disabled.
+	StartSeq int64 `json:"startSeq"`
+	EndSeq   int64 `json:"endSeq,omitempty"`
+}
+
+// tableMeta is a table's definition, stored as JSON in ddb_tables.meta.
+// A *tableMeta in the cache is never modified: changes store a copy.
+type tableMeta struct {
+	ID                 int64                              `json:"id"`
+	Account            string                             `json:"account"`
+	Region             string                             `json:"region"`
+	Name               string                             `json:"name"`
+	TableID            string                             `json:"tableId"`
+	Created            int64                              `json:"created"`
+	Keys               keySchema                          `json:"keys"`
+	KeySchema          []dynamodbapi.KeySchemaElement     `json:"keySchema"`
+	AttrDefs           []dynamodbapi.AttributeDefinition  `json:"attrDefs"`
+	GSIs               []*indexMeta                       `json:"gsis,omitempty"`
+	LSIs               []*indexMeta                       `json:"lsis,omitempty"`
+	Billing            string                             `json:"billing"`
+	BillingChanged     int64                              `json:"billingChanged,omitempty"`
+	Throughput         *dynamodbapi.ProvisionedThroughput `json:"throughput,omitempty"`
+	OnDemand           *dynamodbapi.OnDemandThroughput    `json:"onDemand,omitempty"`
+	Streams            []streamMeta                       `json:"streams,omitempty"`
+	TTLAttr            string                             `json:"ttlAttr,omitempty"`
+	Tags               []dynamodbapi.Tag                  `json:"tags,omitempty"`
+	DeletionProtection bool                               `json:"deletionProtection,omitempty"`
+	TableClass         string                             `json:"tableClass,omitempty"`
+	SSE                *dynamodbapi.SSESpecification      `json:"sse,omitempty"`
+	ResourcePolicy     string                             `json:"resourcePolicy,omitempty"`
+}
+
+func (t *tableMeta) arn() string {
+	return fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", t.Region, t.Account, t.Name)
+}
+
+// stream returns the table's enabled stream, or nil.
+func (t *tableMeta) stream() *streamMeta {
+	if n := len(t.Streams); n > 0 && t.Streams[n-1].Enabled {
+		return &t.Streams[n-1]
+	}
+	return nil
+}
+
+// index returns the secondary index called name, or nil.
+func (t *tableMeta) index(name string) *indexMeta {
+	for _, ix := range t.GSIs {
+		if ix.Name == name {
+			return ix
+		}
+	}
+	for _, ix := range t.LSIs {
+		if ix.Name == name {
+			return ix
+		}
+	}
+	return nil
+}
+
+// indexes returns the GSIs and then the LSIs.
+func (t *tableMeta) indexes() []*indexMeta {
+	out := make([]*indexMeta, 0, len(t.GSIs)+len(t.LSIs))
+	out = append(out, t.GSIs...)
+	return append(out, t.LSIs...)
+}
+
+// clone copies t deeply enough for a change to be made on the copy.
+func (t *tableMeta) clone() *tableMeta {
+	b, _ := json.Marshal(t)
+	var c tableMeta
+	json.Unmarshal(b, &c)
+	return &c
+}
+
+// tableCache holds the table definitions by account/region/name.
+type tableCache struct {
+	mu sync.RWMutex
+	m  map[string]*tableMeta
+}
+
+func newTableCache() *tableCache { return &tableCache{m: map[string]*tableMeta{}} }
+
+func cacheKey(account, region, name string) string { return account + "/" + region + "/" + name }
+
+func (c *tableCache) get(account, region, name string) *tableMeta {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[cacheKey(account, region, name)]
+}
+
+func (c *tableCache) put(t *tableMeta) {
+	c.mu.Lock()
+	c.m[cacheKey(t.Account, t.Region, t.Name)] = t
+	c.mu.Unlock()
+}
+
+func (c *tableCache) remove(account, region, name string) {
+	c.mu.Lock()
+	delete(c.m, cacheKey(account, region, name))
+	c.mu.Unlock()
+}
+
+func (c *tableCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}
+
+// list returns the tables of account and region.
+func (c *tableCache) list(account, region string) []*tableMeta {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []*tableMeta
+	for _, t := range c.m {
+		if t.Account == account && t.Region == region {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *Service) loadTables(ctx context.Context) error {
+	return s.st.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, "SELECT meta FROM ddb_tables")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var meta string
+			if err := rows.Scan(&meta); err != nil {
+				return err
+			}
+			var t tableMeta
+			if err := json.Unmarshal([]byte(meta), &t); err != nil {
+				return fmt.Errorf("table definition: %w", err)
+			}
+			s.tables.put(&t)
+		}
+		return rows.Err()
+	})
+}
+
+// onNotify reloads a table another node changed ("" reloads them all).
+func (s *Service) onNotify(payload string) {
+	ctx := context.Background()
+	if payload == "" {
+		s.loadTables(ctx)
+		return
+	}
+	parts := strings.SplitN(payload, "/", 3)
+	if len(parts) != 3 {
+		return
+	}
+	s.reloadTable(ctx, parts[0], parts[1], parts[2])
+}
+
+func (s *Service) reloadTable(ctx context.Context, account, region, name string) {
+	var meta string
+	err := s.st.QueryRow(ctx, "SELECT meta FROM ddb_tables WHERE account = ? AND region = ? AND name = ?", account, region, name).Scan(&meta)
+	if err != nil {
+		s.tables.remove(account, region, name)
+		return
+	}
+	var t tableMeta
+	if json.Unmarshal([]byte(meta), &t) == nil {
+		s.tables.put(&t)
+	}
+}
+
+// saveTable stores t's definition in tx and updates the cache (here after
+// the commit, on other nodes through a notification).
+func (s *Service) saveTable(ctx context.Context, tx *store.Tx, t *tableMeta) error {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE ddb_tables SET meta = ? WHERE id = ?", string(b), t.ID); err != nil {
+		return err
+	}
+	s.changed(tx, t)
+	return nil
+}
+
+// changed publishes a table change after the commit.
+func (s *Service) changed(tx *store.Tx, t *tableMeta) {
+	tx.AfterCommit(func() { s.tables.put(t) })
+	tx.Notify(notifyChannel, cacheKey(t.Account, t.Region, t.Name))
+}
+
+// tableName resolves a TableName parameter, which may be a table ARN.
+func tableName(ctx context.Context, name *string) (account, region, table string) {
+	ri := reqinfo.From(ctx)
+	account, region, table = ri.Account, ri.Region, deref(name)
+	if strings.HasPrefix(table, "arn:") {
+		// arn:aws:dynamodb:REGION:ACCOUNT:table/NAME
+		parts := strings.SplitN(table, ":", 6)
+		if len(parts) == 6 && strings.HasPrefix(parts[5], "table/") {
+			region, account = parts[3], parts[4]
+			table = strings.TrimPrefix(parts[5], "table/")
+			if i := strings.IndexByte(table, '/'); i >= 0 {
+				table = table[:i]
+			}
+		}
+	}
+	return account, region, table
+}
+
+// table returns the table a request names, or ResourceNotFoundException
+// with the item operations' text.
+func (s *Service) table(ctx context.Context, name *string) (*tableMeta, error) {
+	account, region, n := tableName(ctx, name)
+	if t := s.tables.get(account, region, n); t != nil {
+		return t, nil
+	}
+	return nil, errResourceNotFound()
+}
+
+// partitionHash is the h column: a 32-bit hash of the partition key.
+func partitionHash(pk []byte) int64 {
+	h := fnv.New32a()
+	h.Write(pk)
+	return int64(h.Sum32())
+}
+
+// itemKey is an item's primary key in storage form.
+type itemKey struct {
+	h      int64
+	pk, sk []byte
+}
+
+// keyOf extracts the primary key of item under ks (a table's or an
+// index's key schema); ok is false when an attribute is missing or has
+// another type.
+func keyOf(ks keySchema, item attr.Item) (k itemKey, ok bool) {
+	pv, found := item[ks.PK]
+	if !found || attr.Type(&pv) != ks.PKType {
+		return k, false
+	}
+	k.pk = attr.KeyBytes(&pv)
+	k.h = partitionHash(k.pk)
+	k.sk = []byte{}
+	if ks.SK != "" {
+		sv, found := item[ks.SK]
+		if !found || attr.Type(&sv) != ks.SKType {
+			return k, false
+		}
+		k.sk = attr.KeyBytes(&sv)
+	}
+	return k, true
+}
+
+// nonNil turns the nil a driver scans from an empty BLOB back into the
+// empty key part it was written as (NULL never matches in SQL).
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,368 @@
+package dynamodb
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hako-dev/hako/internal/model/dynamodbapi"
+	"github.com/hako-dev/hako/internal/protocol/awserr"
+	"github.com/hako-dev/hako/internal/protocol/reqinfo"
+	"github.com/hako-dev/hako/internal/service/dynamodb/attr"
+	"github.com/hako-dev/hako/internal/store"
+)
+
+// Transaction limits.
+const (
+	maxTransactItems = 100
+	maxTransactBytes = 4 << 20
+	tokenLifetime    = 10 * time.Minute
+)
+
+// action is one TransactWriteItems action, normalised.
+type action struct {
+	table, cond, upd *string
+	key, item        attr.Item
+	names            map[string]string
+	values           attr.Item
+	onFail           *string
+	kind             string // ConditionCheck, Put, Delete, Update
+}
+
+func actionOf(it dynamodbapi.TransactWriteItem) (action, error) {
+	n := 0
+	var a action
+	if c := it.ConditionCheck; c != nil {
+		n++
+		a = action{kind: "ConditionCheck", table: c.TableName, cond: c.ConditionExpression, key: c.Key, names: c.ExpressionAttributeNames, values: c.ExpressionAttributeValues, onFail: c.ReturnValuesOnConditionCheckFailure}
+	}
+	if p := it.Put; p != nil {
+		n++
+		a = action{kind: "Put", table: p.TableName, cond: p.ConditionExpression, item: p.Item, names: p.ExpressionAttributeNames, values: p.ExpressionAttributeValues, onFail: p.ReturnValuesOnConditionCheckFailure}
+	}
+	if d := it.Delete; d != nil {
+		n++
+		a = action{kind: "Delete", table: d.TableName, cond: d.ConditionExpression, key: d.Key, names: d.ExpressionAttributeNames, values: d.ExpressionAttributeValues, onFail: d.ReturnValuesOnConditionCheckFailure}
+	}
+	if u := it.Update; u != nil {
+		n++
+		a = action{kind: "Update", table: u.TableName, cond: u.ConditionExpression, upd: u.UpdateExpression, key: u.Key, names: u.ExpressionAttributeNames, values: u.ExpressionAttributeValues, onFail: u.ReturnValuesOnConditionCheckFailure}
+	}
+	if n != 1 {
+		return a, validation("TransactItems can only contain one of Check, Put, Update or Delete")
+	}
+	return a, nil
+}
+
+// prepare parses and validates an action into a writeOp.
+func (s *Service) prepare(ctx context.Context, a action) (*writeOp, error) {
+	t, err := s.table(ctx, a.table)
+	if err != nil {
+		return nil, err
+	}
+	op := &writeOp{t: t, onFail: a.onFail}
+	switch a.kind {
+	case "Put":
+		if err := checkValues(a.item); err != nil {
+			return nil, err
+		}
+		if op.k, err = checkNewItem(t, a.item); err != nil {
+			return nil, err
+		}
+		op.put = a.item
+	default:
+		if op.k, err = checkKey(t, a.key); err != nil {
+			return nil, err
+		}
+		op.key = a.key
+		op.del = a.kind == "Delete"
+		op.check = a.kind == "ConditionCheck"
+	}
+	opName := a.kind
+	if opName != "ConditionCheck" {
+		opName += "Item"
+	}
+	r, err := newRequest(opName, a.names, a.values, exprParams{condition: a.cond, update: a.upd}, legacyParams{})
+	if err != nil {
+		return nil, err
+	}
+	if a.kind == "ConditionCheck" && a.cond == nil {
+		return nil, validation("The ConditionExpression parameter is required for a ConditionCheck")
+	}
+	if a.cond != nil {
+		if op.cond, err = r.Condition(*a.cond); err != nil {
+			return nil, exprErr(err)
+		}
+	}
+	if a.upd != nil {
+		if op.upd, err = r.Update(*a.upd); err != nil {
+			return nil, exprErr(err)
+		}
+		if err := checkUpdateTargets(t, op.upd); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.CheckUnused(); err != nil {
+		return nil, exprErr(err)
+	}
+	return op, nil
+}
+
+// TransactWriteItems applies up to 100 actions atomically: every
+// condition is checked before anything is written, and a failure cancels
+// the whole transaction with a reason per action.
+func (s *Service) TransactWriteItems(ctx context.Context, in *dynamodbapi.TransactWriteItemsInput) (*dynamodbapi.TransactWriteItemsOutput, error) {
+	if len(in.TransactItems) > maxTransactItems {
+		return nil, validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100")
+	}
+	raw, _ := json.Marshal(in.TransactItems)
+	if len(raw) > maxTransactBytes {
+		return nil, validation("Transaction request size has exceeded the maximum allowed size")
+	}
+	ops := make([]*writeOp, 0, len(in.TransactItems))
+	for _, it := range in.TransactItems {
+		a, err := actionOf(it)
+		if err != nil {
+			return nil, err
+		}
+		op, err := s.prepare(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, op)
+	}
+	seen := map[string]bool{}
+	for _, op := range ops {
+		id := op.t.TableID + "\x00" + string(op.k.pk) + "\x00" + string(op.k.sk)
+		if seen[id] {
+			return nil, validation("Transaction request cannot include multiple operations on one item")
+		}
+		seen[id] = true
+	}
+	ri := reqinfo.From(ctx)
+	token := deref(in.ClientRequestToken)
+	sum := sha256.Sum256(raw)
+	digest := hex.EncodeToString(sum[:])
+	replayed := false
+	err := s.st.Update(ctx, func(tx *store.Tx) error {
+		if token != "" {
+			if err := tx.LockKey(ctx, []byte("ddb-token"), []byte(ri.Account), []byte(token)); err != nil {
+				return err
+			}
+			var d string
+			var created int64
+			err := tx.QueryRow(ctx, "SELECT digest, created_at FROM ddb_tx_tokens WHERE account = ? AND region = ? AND token = ?", ri.Account, ri.Region, token).Scan(&d, &created)
+			switch {
+			case err == nil && s.now().Sub(time.UnixMilli(created)) < tokenLifetime:
+				if d != digest {
+					return apiErr("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.")
+				}
+				replayed = true
+				return nil
+			case err != nil && !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+		if err := s.runTransaction(ctx, tx, ops); err != nil {
+			return err
+		}
+		if token != "" {
+			_, err := tx.Exec(ctx, `INSERT INTO ddb_tx_tokens (account, region, token, digest, result, created_at) VALUES (?, ?, ?, ?, '', ?)
+				ON CONFLICT (account, region, token) DO UPDATE SET digest = excluded.digest, created_at = excluded.created_at`,
+				ri.Account, ri.Region, token, digest, s.now().UnixMilli())
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &dynamodbapi.TransactWriteItemsOutput{}
+	out.ConsumedCapacity = transactCapacity(in.ReturnConsumedCapacity, ops, replayed)
+	return out, nil
+}
+
+// runTransaction locks every item (in key order, so concurrent
+// transactions cannot deadlock), checks every condition, then writes.
+func (s *Service) runTransaction(ctx context.Context, tx *store.Tx, ops []*writeOp) error {
+	order := append([]*writeOp{}, ops...)
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if a.t.TableID != b.t.TableID {
+			return a.t.TableID < b.t.TableID
+		}
+		if c := bytes.Compare(a.k.pk, b.k.pk); c != 0 {
+			return c < 0
+		}
+		return bytes.Compare(a.k.sk, b.k.sk) < 0
+	})
+	for _, op := range order {
+		if err := op.lock(ctx, tx); err != nil {
+			return err
+		}
+	}
+	for _, op := range ops {
+		if err := op.load(ctx, tx); err != nil {
+			return err
+		}
+	}
+	reasons := make([]dynamodbapi.CancellationReason, len(ops))
+	failed := false
+	for i, op := range ops {
+		reasons[i] = dynamodbapi.CancellationReason{Code: ptr("None")}
+		err := checkCondition(op.cond, op.ch.old, op.onFail)
+		if err == nil {
+			err = op.compute()
+		}
+		if err == nil {
+			continue
+		}
+		failed = true
+		var ae *awserr.Error
+		if !errors.As(err, &ae) {
+			return err
+		}
+		switch ae.Code {
+		case "ConditionalCheckFailedException":
+			reasons[i] = dynamodbapi.CancellationReason{Code: ptr("ConditionalCheckFailed"), Message: ptr("The conditional request failed")}
+			if deref(op.onFail) == "ALL_OLD" && op.ch.old != nil {
+				reasons[i].Item = op.ch.old
+			}
+		default:
+			reasons[i] = dynamodbapi.CancellationReason{Code: ptr("ValidationError"), Message: ptr(ae.Message)}
+		}
+	}
+	if failed {
+		codes := make([]string, len(reasons))
+		for i, r := range reasons {
+			codes[i] = deref(r.Code)
+		}
+		e := apiErr("TransactionCanceledException", "Transaction cancelled, please refer cancellation reasons for specific reasons ["+strings.Join(codes, ", ")+"]")
+		e.Fields = map[string]any{"CancellationReasons": reasons}
+		return e
+	}
+	for _, op := range ops {
+		if op.check {
+			continue
+		}
+		if err := s.apply(ctx, tx, op.ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// transactCapacity charges a transaction's writes twice, per table.
+func transactCapacity(mode *string, ops []*writeOp, replayed bool) []dynamodbapi.ConsumedCapacity {
+	byTable := map[string]*capacity{}
+	var order []string
+	for _, op := range ops {
+		c := byTable[op.t.Name]
+		if c == nil {
+			c = newCapacity(mode, op.t.Name)
+			byTable[op.t.Name] = c
+			order = append(order, op.t.Name)
+		}
+		switch {
+		case replayed:
+			// A replayed request is charged as reads of the items.
+			c.addTable(readUnits(0, true))
+		case op.check:
+			c.addTable(2 * readUnits(attr.ItemSize(op.ch.old), true))
+		default:
+			c.addWrite(op.ch, 2)
+		}
+	}
+	var out []dynamodbapi.ConsumedCapacity
+	for _, name := range order {
+		if cc := byTable[name].out(); cc != nil {
+			out = append(out, *cc)
+		}
+	}
+	return out
+}
+
+// TransactGetItems reads up to 100 items as one consistent snapshot.
+func (s *Service) TransactGetItems(ctx context.Context, in *dynamodbapi.TransactGetItemsInput) (*dynamodbapi.TransactGetItemsOutput, error) {
+	if len(in.TransactItems) > maxTransactItems {
+		return nil, validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100")
+	}
+	type get struct {
+		t    *tableMeta
+		k    itemKey
+		proj func(attr.Item) attr.Item
+	}
+	gets := make([]get, len(in.TransactItems))
+	for i, it := range in.TransactItems {
+		g := it.Get
+		if g == nil {
+			return nil, validation("1 validation error detected: Value null at 'transactItems." + strconv.Itoa(i+1) + ".member.get' failed to satisfy constraint: Member must not be null")
+		}
+		t, err := s.table(ctx, g.TableName)
+		if err != nil {
+			return nil, err
+		}
+		k, err := checkKey(t, g.Key)
+		if err != nil {
+			return nil, err
+		}
+		r, err := newRequest("GetItem", g.ExpressionAttributeNames, nil, exprParams{projection: g.ProjectionExpression}, legacyParams{})
+		if err != nil {
+			return nil, err
+		}
+		p, err := projection(r, g.ProjectionExpression, nil)
+		if err != nil {
+			return nil, exprErr(err)
+		}
+		if err := r.CheckUnused(); err != nil {
+			return nil, exprErr(err)
+		}
+		gets[i] = get{t: t, k: k, proj: func(it attr.Item) attr.Item { return it }}
+		if p != nil {
+			gets[i].proj = p.Apply
+		}
+	}
+	out := &dynamodbapi.TransactGetItemsOutput{Responses: make([]dynamodbapi.ItemResponse, len(gets))}
+	sizes := make([]int, len(gets))
+	err := s.st.View(ctx, func(tx *store.Tx) error {
+		for i, g := range gets {
+			item, err := readItem(ctx, tx, g.t, g.k)
+			if err != nil {
+				return err
+			}
+			if item != nil {
+				sizes[i] = attr.ItemSize(item)
+				out.Responses[i].Item = g.proj(item)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	byTable := map[string]*capacity{}
+	var order []string
+	for i, g := range gets {
+		c := byTable[g.t.Name]
+		if c == nil {
+			c = newCapacity(in.ReturnConsumedCapacity, g.t.Name)
+			byTable[g.t.Name] = c
+			order = append(order, g.t.Name)
+		}
+		c.addTable(2 * readUnits(sizes[i], true))
+	}
+	for _, name := range order {
+		if cc := byTable[name].out(); cc != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *cc)
+		}
+	}
+	return out, nil
+}
