@@ -28,6 +28,8 @@ func TestPostgres(t *testing.T) {
 		{"Indexes", TestQueryBeginsWithAndIndexes},
 		{"Scan", TestScanSegmentsCoverTableOnce},
 		{"Streams", TestStreamRecordsInOrderWithImages},
+		{"Batches", TestBatchWriteAndGet},
+		{"Transactions", TestTransactWriteItems},
 	} {
 		t.Run(tc.name, tc.f)
 	}
