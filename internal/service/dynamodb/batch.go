@@ -167,8 +167,12 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrite
 			ops = append(ops, op)
 		}
 	}
+	// Keys are locked in one global order, so that concurrent batches and
+	// transactions over the same items cannot deadlock on PostgreSQL.
+	locked := append([]*writeOp{}, ops...)
+	sortByKey(locked)
 	err := s.st.Update(ctx, func(tx *store.Tx) error {
-		for _, op := range ops {
+		for _, op := range locked {
 			if err := s.runWrite(ctx, tx, op); err != nil {
 				return err
 			}

@@ -194,16 +194,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *dynamodbapi.Transa
 // transactions cannot deadlock), checks every condition, then writes.
 func (s *Service) runTransaction(ctx context.Context, tx *store.Tx, ops []*writeOp) error {
 	order := append([]*writeOp{}, ops...)
-	sort.Slice(order, func(i, j int) bool {
-		a, b := order[i], order[j]
-		if a.t.TableID != b.t.TableID {
-			return a.t.TableID < b.t.TableID
-		}
-		if c := bytes.Compare(a.k.pk, b.k.pk); c != 0 {
-			return c < 0
-		}
-		return bytes.Compare(a.k.sk, b.k.sk) < 0
-	})
+	sortByKey(order)
 	for _, op := range order {
 		if err := op.lock(ctx, tx); err != nil {
 			return err
@@ -258,6 +249,21 @@ func (s *Service) runTransaction(ctx context.Context, tx *store.Tx, ops []*write
 		}
 	}
 	return nil
+}
+
+// sortByKey orders writes by table and key: the order every multi-item
+// write locks its items in.
+func sortByKey(ops []*writeOp) {
+	sort.Slice(ops, func(i, j int) bool {
+		a, b := ops[i], ops[j]
+		if a.t.TableID != b.t.TableID {
+			return a.t.TableID < b.t.TableID
+		}
+		if c := bytes.Compare(a.k.pk, b.k.pk); c != 0 {
+			return c < 0
+		}
+		return bytes.Compare(a.k.sk, b.k.sk) < 0
+	})
 }
 
 // transactCapacity charges a transaction's writes twice, per table.

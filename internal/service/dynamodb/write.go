@@ -2,7 +2,9 @@ package dynamodb
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -202,7 +204,7 @@ func (s *Service) appendRecord(ctx context.Context, tx *store.Tx, t *tableMeta, 
 		keys[t.Keys.SK] = c.keySource()[t.Keys.SK]
 	}
 	r := streamRecord{
-		AwsRegion: t.Region, EventID: newUUID()[:32], EventSource: "aws:dynamodb", EventVersion: "1.1",
+		AwsRegion: t.Region, EventID: eventID(), EventSource: "aws:dynamodb", EventVersion: "1.1",
 		Dynamodb: streamChange{
 			ApproximateCreationDateTime: model.Timestamp{Time: now.Truncate(time.Second)},
 			Keys:                        keys, SequenceNumber: sequenceNumber(seq), StreamViewType: st.ViewType,
@@ -233,6 +235,13 @@ func (s *Service) appendRecord(ctx context.Context, tx *store.Tx, t *tableMeta, 
 	_, err = tx.Exec(ctx, "INSERT INTO ddb_stream_records (table_id, label, seq, created_at, record) VALUES (?, ?, ?, ?, ?)",
 		t.ID, st.Label, seq, now.UnixMilli(), b)
 	return err
+}
+
+// eventID is a stream record's eventID: 32 hex digits, as AWS's.
+func eventID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func (c *change) keySource() attr.Item {
