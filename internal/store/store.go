@@ -154,6 +154,8 @@ type Store struct {
 	// Prepared statements of the SQLite writer (pgx caches statements by
 	// itself).
 	wstmts stmtCache
+	// rstmts holds QueryRow's statements prepared on the SQLite read pool.
+	rstmts readStmts
 
 	// Notifications (notify.go).
 	hub        hub
@@ -316,6 +318,7 @@ func (s *Store) Close() error {
 		s.stopListener()
 		s.writers.Wait()
 		s.wstmts.close()
+		s.rstmts.close()
 		err := s.w.Close()
 		if s.r != s.w {
 			err = errors.Join(err, s.r.Close())

@@ -235,5 +235,47 @@ func (c *stmtCache) close() {
 // saves a View's BEGIN and COMMIT on hot single-row reads (an S3 GET's
 // object row); use View when several reads must agree.
 func (s *Store) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if s.dialect == SQLite {
+		if st := s.rstmts.get(ctx, s.r, query); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
 	return s.r.QueryRowContext(ctx, s.Rebind(query), args...)
+}
+
+// readStmts caches statements prepared on the SQLite read pool: parsing a
+// point read costs about as much as running it. database/sql prepares a
+// *sql.Stmt on each pool connection as it is first used there.
+type readStmts struct {
+	m  sync.Map // query -> *sql.Stmt
+	mu sync.Mutex
+	n  int
+}
+
+func (c *readStmts) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
+	if v, ok := c.m.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.m.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	if c.n >= stmtCacheMax {
+		return nil
+	}
+	st, err := db.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil // the unprepared path reports the error
+	}
+	c.m.Store(query, st)
+	c.n++
+	return st
+}
+
+func (c *readStmts) close() {
+	c.m.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 }

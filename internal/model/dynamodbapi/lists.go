@@ -1,36 +1,109 @@
 package dynamodbapi
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // DynamoDB sends some lists and maps even when they are empty ("Items":
 // [] on an empty page): SDKs that do not default them (JavaScript's
 // result.Items.map) would break on their absence. The generated structs
 // omit empty members, so these outputs marshal with the member forced.
 
-// MarshalJSON writes Items when the page is empty but not nil (nil is
-// Select COUNT, which has no Items).
-func (o QueryOutput) MarshalJSON() ([]byte, error) {
-	type plain QueryOutput
-	if o.Items == nil {
-		return json.Marshal(plain(o))
+// MarshalJSON writes the page with AppendJSON.
+func (o QueryOutput) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
+
+// AppendJSON writes a Query page without reflection: Items even when the
+// page is empty but not nil (nil is Select COUNT, which has no Items).
+func (o *QueryOutput) AppendJSON(dst []byte) []byte {
+	if o == nil {
+		return append(dst, "{}"...)
 	}
-	return json.Marshal(struct {
-		plain
-		Items []map[string]AttributeValue `json:"Items"`
-	}{plain(o), o.Items})
+	return appendPage(dst, o.ConsumedCapacity, o.Count, o.Items, o.LastEvaluatedKey, o.ScannedCount)
 }
 
-// MarshalJSON writes Items when the page is empty but not nil (nil is
-// Select COUNT, which has no Items).
-func (o ScanOutput) MarshalJSON() ([]byte, error) {
-	type plain ScanOutput
-	if o.Items == nil {
-		return json.Marshal(plain(o))
+// MarshalJSON writes the page with AppendJSON.
+func (o ScanOutput) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
+
+// AppendJSON writes a Scan page like QueryOutput.AppendJSON.
+func (o *ScanOutput) AppendJSON(dst []byte) []byte {
+	if o == nil {
+		return append(dst, "{}"...)
 	}
-	return json.Marshal(struct {
-		plain
-		Items []map[string]AttributeValue `json:"Items"`
-	}{plain(o), o.Items})
+	return appendPage(dst, o.ConsumedCapacity, o.Count, o.Items, o.LastEvaluatedKey, o.ScannedCount)
+}
+
+// MarshalJSON writes the output with AppendJSON.
+func (o GetItemOutput) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
+
+// AppendJSON writes a GetItem answer without reflection.
+func (o *GetItemOutput) AppendJSON(dst []byte) []byte {
+	if o == nil {
+		return append(dst, "{}"...)
+	}
+	dst = append(dst, '{')
+	comma := false
+	if o.ConsumedCapacity != nil {
+		dst = appendMember(dst, &comma, "ConsumedCapacity")
+		dst = appendMarshal(dst, o.ConsumedCapacity)
+	}
+	if o.Item != nil {
+		dst = appendMember(dst, &comma, "Item")
+		dst = appendMap(dst, o.Item)
+	}
+	return append(dst, '}')
+}
+
+func appendPage(dst []byte, cc *ConsumedCapacity, count *int32, items []map[string]AttributeValue, last map[string]AttributeValue, scanned *int32) []byte {
+	dst = append(dst, '{')
+	comma := false
+	if cc != nil {
+		dst = appendMember(dst, &comma, "ConsumedCapacity")
+		dst = appendMarshal(dst, cc)
+	}
+	if count != nil {
+		dst = appendMember(dst, &comma, "Count")
+		dst = strconv.AppendInt(dst, int64(*count), 10)
+	}
+	if items != nil {
+		dst = appendMember(dst, &comma, "Items")
+		dst = append(dst, '[')
+		for i, it := range items {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendMap(dst, it)
+		}
+		dst = append(dst, ']')
+	}
+	if last != nil {
+		dst = appendMember(dst, &comma, "LastEvaluatedKey")
+		dst = appendMap(dst, last)
+	}
+	if scanned != nil {
+		dst = appendMember(dst, &comma, "ScannedCount")
+		dst = strconv.AppendInt(dst, int64(*scanned), 10)
+	}
+	return append(dst, '}')
+}
+
+func appendMember(dst []byte, comma *bool, name string) []byte {
+	if *comma {
+		dst = append(dst, ',')
+	}
+	*comma = true
+	dst = append(dst, '"')
+	dst = append(dst, name...)
+	return append(dst, '"', ':')
+}
+
+// appendMarshal appends what encoding/json writes for v (rare members).
+func appendMarshal(dst []byte, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return append(dst, "null"...)
+	}
+	return append(dst, b...)
 }
 
 // MarshalJSON writes TableNames even when there are none.

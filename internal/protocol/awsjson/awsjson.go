@@ -45,10 +45,17 @@ func Decode(body []byte, in any) error {
 	return nil
 }
 
+// appender is an output that writes its own JSON (DynamoDB's item pages),
+// skipping encoding/json's reflection and its re-check of what
+// MarshalJSON wrote.
+type appender interface{ AppendJSON(dst []byte) []byte }
+
 // WriteResponse writes a success response.
 func WriteResponse(w http.ResponseWriter, p model.Protocol, requestID string, out any) {
 	var b []byte
-	if out == nil {
+	if a, ok := out.(appender); ok {
+		b = a.AppendJSON(make([]byte, 0, 512))
+	} else if out == nil {
 		b = []byte("{}")
 	} else {
 		var err error

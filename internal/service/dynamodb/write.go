@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hako-dev/hako/internal/model"
+	"github.com/hako-dev/hako/internal/model/dynamodbapi"
 	"github.com/hako-dev/hako/internal/service/dynamodb/attr"
 	"github.com/hako-dev/hako/internal/store"
 )
@@ -19,11 +20,13 @@ import (
 // maxItemSize is DynamoDB's item size limit (400 KB).
 const maxItemSize = 400 * 1024
 
-func encodeItem(it attr.Item) ([]byte, error) { return json.Marshal(it) }
+// Items are stored as DynamoDB JSON (the canonical form: numbers
+// canonical, map keys sorted), read and written without reflection.
+func encodeItem(it attr.Item) ([]byte, error) { return dynamodbapi.AppendItem(nil, it), nil }
 
 func decodeItem(b []byte) (attr.Item, error) {
-	var it attr.Item
-	if err := json.Unmarshal(b, &it); err != nil {
+	it, err := dynamodbapi.DecodeItem(b)
+	if err != nil {
 		return nil, fmt.Errorf("stored item: %w", err)
 	}
 	return it, nil
