@@ -106,6 +106,43 @@ func appendMarshal(dst []byte, v any) []byte {
 	return append(dst, b...)
 }
 
+// MarshalJSON writes the result with AppendJSON.
+func (o ExecuteStatementOutput) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
+
+// AppendJSON writes an ExecuteStatement result: Items even when empty, as
+// AWS sends it (a write statement's result has no Items at all).
+func (o *ExecuteStatementOutput) AppendJSON(dst []byte) []byte {
+	if o == nil {
+		return append(dst, "{}"...)
+	}
+	dst = append(dst, '{')
+	comma := false
+	if o.ConsumedCapacity != nil {
+		dst = appendMember(dst, &comma, "ConsumedCapacity")
+		dst = appendMarshal(dst, o.ConsumedCapacity)
+	}
+	if o.Items != nil {
+		dst = appendMember(dst, &comma, "Items")
+		dst = append(dst, '[')
+		for i, it := range o.Items {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendMap(dst, it)
+		}
+		dst = append(dst, ']')
+	}
+	if o.LastEvaluatedKey != nil {
+		dst = appendMember(dst, &comma, "LastEvaluatedKey")
+		dst = appendMap(dst, o.LastEvaluatedKey)
+	}
+	if o.NextToken != nil {
+		dst = appendMember(dst, &comma, "NextToken")
+		dst = appendJSONString(dst, *o.NextToken)
+	}
+	return append(dst, '}')
+}
+
 // MarshalJSON writes TableNames even when there are none.
 func (o ListTablesOutput) MarshalJSON() ([]byte, error) {
 	type plain ListTablesOutput

@@ -30,6 +30,10 @@ func TestPostgres(t *testing.T) {
 		{"Streams", TestStreamRecordsInOrderWithImages},
 		{"Batches", TestBatchWriteAndGet},
 		{"Transactions", TestTransactWriteItems},
+		{"PartiQLWrites", TestPartiQLWrites},
+		{"PartiQLSelect", TestPartiQLSelect},
+		{"PartiQLBatch", TestPartiQLBatch},
+		{"PartiQLTransaction", TestPartiQLTransaction},
 	} {
 		t.Run(tc.name, tc.f)
 	}

@@ -11,11 +11,6 @@ func unsupported(op string) error {
 	return apiErr("UnknownOperationException", op+" is not supported by hako yet.")
 }
 
-// BatchExecuteStatement is not supported yet.
-func (s *Service) BatchExecuteStatement(ctx context.Context, in *dynamodbapi.BatchExecuteStatementInput) (*dynamodbapi.BatchExecuteStatementOutput, error) {
-	return nil, unsupported("BatchExecuteStatement")
-}
-
 // CreateBackup is not supported yet.
 func (s *Service) CreateBackup(ctx context.Context, in *dynamodbapi.CreateBackupInput) (*dynamodbapi.CreateBackupOutput, error) {
 	return nil, unsupported("CreateBackup")
@@ -89,16 +84,6 @@ func (s *Service) DisableKinesisStreamingDestination(ctx context.Context, in *dy
 // EnableKinesisStreamingDestination is not supported yet.
 func (s *Service) EnableKinesisStreamingDestination(ctx context.Context, in *dynamodbapi.KinesisStreamingDestinationInput) (*dynamodbapi.KinesisStreamingDestinationOutput, error) {
 	return nil, unsupported("EnableKinesisStreamingDestination")
-}
-
-// ExecuteStatement is not supported yet.
-func (s *Service) ExecuteStatement(ctx context.Context, in *dynamodbapi.ExecuteStatementInput) (*dynamodbapi.ExecuteStatementOutput, error) {
-	return nil, unsupported("ExecuteStatement")
-}
-
-// ExecuteTransaction is not supported yet.
-func (s *Service) ExecuteTransaction(ctx context.Context, in *dynamodbapi.ExecuteTransactionInput) (*dynamodbapi.ExecuteTransactionOutput, error) {
-	return nil, unsupported("ExecuteTransaction")
 }
 
 // ExportTableToPointInTime is not supported yet.

@@ -140,8 +140,10 @@ const maxAlternatives = 1000
 // into alternatives joined by OR: when each fixes the hash key with = or IN
 // the statement reads by key, otherwise it scans. A NOT or an operator
 // other than =, <, <=, >, >=, BETWEEN and begins_with on a key attribute
-// makes it scan, as DynamoDB does. Two reads of one partition whose range
-// conditions overlap fail with DynamoDB's text, as do the ORDER BY rules.
+// takes the statement out of the range checks, as DynamoDB does; on the
+// range key alone it reads the partitions the alternatives fix whole
+// (see partitionReads). Two reads of one partition whose range conditions
+// overlap fail with DynamoDB's text, as do the ORDER BY rules.
 func (s *Statement) PlanRead(hashKey, rangeKey string) (*ReadPlan, error) {
 	plan := &ReadPlan{Scan: true}
 	if s.Where != nil {
@@ -150,7 +152,10 @@ func (s *Statement) PlanRead(hashKey, rangeKey string) (*ReadPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !scan && !slices.ContainsFunc(alts, func(a alt) bool { return a.hash == nil }) {
+		if scan {
+			plan.Reads = partitionReads(s.Where, hashKey, rangeKey)
+			plan.Scan = plan.Reads == nil
+		} else if !slices.ContainsFunc(alts, func(a alt) bool { return a.hash == nil }) {
 			plan.Scan = false
 			for _, a := range alts {
 				plan.Reads = append(plan.Reads, KeyRead{Hash: *a.hash, Range: a.cond})
@@ -208,6 +213,27 @@ func (s *Statement) PlanRead(hashKey, rangeKey string) (*ReadPlan, error) {
 		return c
 	})
 	return plan, nil
+}
+
+// partitionReads is the fallback of a WHERE clause that a key read cannot
+// express only because of a condition on the range key (NOT, <>, IN, a
+// function): when every alternative still fixes the hash key, each of
+// those partitions is read whole, once, and the WHERE clause filters what
+// comes back. It returns nil when some alternative leaves the hash key
+// open, which means a scan.
+func partitionReads(where *Expr, hashKey, rangeKey string) []KeyRead {
+	d := decomposer{hash: hashKey, rng: rangeKey, rangeFilter: true}
+	alts, scan, err := d.walk(where)
+	if err != nil || scan || len(alts) == 0 || slices.ContainsFunc(alts, func(a alt) bool { return a.hash == nil }) {
+		return nil
+	}
+	var reads []KeyRead
+	for _, a := range alts {
+		if !slices.ContainsFunc(reads, func(r KeyRead) bool { return attr.Equal(&r.Hash, a.hash) }) {
+			reads = append(reads, KeyRead{Hash: *a.hash})
+		}
+	}
+	return reads
 }
 
 // compareLower orders two range conditions by their lower bounds.
@@ -376,6 +402,9 @@ type alt struct {
 
 type decomposer struct {
 	hash, rng string
+	// rangeFilter leaves the range key conditions a Query cannot express
+	// to the filter instead of scanning.
+	rangeFilter bool
 }
 
 // whole is the one alternative that fixes no key.
@@ -419,7 +448,7 @@ func (d decomposer) walk(e *Expr) (alts []alt, scan bool, err error) {
 		}
 		return out, false, nil
 	case OpNot:
-		if d.mentionsKey(e) {
+		if d.mentionsKey(e) && !(d.rangeFilter && !d.mentionsHash(e)) {
 			return nil, true, nil
 		}
 		return whole(), false, nil
@@ -429,6 +458,13 @@ func (d decomposer) walk(e *Expr) (alts []alt, scan bool, err error) {
 
 func (d decomposer) isKey(p Path) bool {
 	return p.Name() == d.hash || (d.rng != "" && p.Name() == d.rng)
+}
+
+func (d decomposer) mentionsHash(e *Expr) bool {
+	if e.Op == OpPath {
+		return e.Path.Name() == d.hash
+	}
+	return slices.ContainsFunc(e.Args, d.mentionsHash)
 }
 
 func (d decomposer) mentionsKey(e *Expr) bool {
@@ -478,6 +514,14 @@ func (d decomposer) atom(e *Expr) ([]alt, bool, error) {
 	}
 	if path == nil {
 		return whole(), false, nil
+	}
+	if d.rangeFilter && path.Name() != d.hash {
+		// A condition on the range key alone: the filter applies it. (A
+		// hash key condition elsewhere in the node is not one a read can
+		// use either.)
+		if !d.mentionsHash(e) {
+			return whole(), false, nil
+		}
 	}
 	if len(path) > 1 {
 		return nil, true, nil

@@ -12,15 +12,16 @@ import (
 
 // Texts of DynamoDB's expression validator, which PartiQL conditions and
 // SET values run through. Their wording is that of the ConditionExpression
-// and UpdateExpression APIs; that PartiQL prefixes them the same way is an
-// assumption.
+// and UpdateExpression APIs without the "Invalid ConditionExpression: "
+// prefix, which PartiQL statements do not carry (recorded against DynamoDB
+// for the operand count, document path and operand type texts).
 const (
-	MsgMisusedFunction   = "Invalid %s: The function is not allowed to be used this way in an expression; function: %s"
-	MsgFunctionContext   = "Invalid %s: The function is not allowed in %s expression; function: %s"
-	MsgOperandCount      = "Invalid %s: Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d"
-	MsgNeedsPath         = "Invalid %s: Operator or function requires a document path; operator or function: %s"
-	MsgOperandTypeFunc   = "Invalid %s: Incorrect operand type for operator or function; operator or function: %s, operand type: %s"
-	MsgAttributeTypeName = "Invalid %s: Invalid attribute type name found; type: %s, valid types: { B, NULL, SS, BOOL, L, BS, N, NS, S, M }"
+	MsgMisusedFunction   = "The function is not allowed to be used this way in an expression; function: %s"
+	MsgFunctionContext   = "The function is not allowed in %s expression; function: %s"
+	MsgOperandCount      = "Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d"
+	MsgNeedsPath         = "Operator or function requires a document path; operator or function: %s"
+	MsgOperandTypeFunc   = "Incorrect operand type for operator or function; operator or function: %s, operand type: %s"
+	MsgAttributeTypeName = "Invalid attribute type name found; type: %s, valid types: { B, NULL, SS, BOOL, L, BS, N, NS, S, M }"
 	MsgNullInNumberSet   = "Numeric sets may not contain null under %s"
 	MsgNullInStringSet   = "Value contains null under %s"
 )
@@ -633,7 +634,7 @@ func (t *translator) dml(n *pnode) *Statement {
 	if n.ret != nil {
 		st.Returning = t.returning(n.ret)
 		if st.Kind == Delete && st.Returning != "ALL_OLD" {
-			t.fail(MsgReturningDelete, st.Returning)
+			t.fail(MsgReturningDelete, returningText[st.Returning])
 		}
 	}
 	return st
@@ -674,6 +675,11 @@ func (t *translator) assignment(a *pnode) UpdateClause {
 		}
 	}
 	return UpdateClause{Action: ActionSet, Path: target, Value: t.expr(rv, ctxUpdate)}
+}
+
+// returningText is how DynamoDB writes a ReturnValues in its messages.
+var returningText = map[string]string{
+	"ALL_OLD": "ALL OLD *", "MODIFIED_OLD": "MODIFIED OLD *", "ALL_NEW": "ALL NEW *", "MODIFIED_NEW": "MODIFIED NEW *",
 }
 
 var returningValues = map[string]string{
@@ -869,13 +875,6 @@ const (
 	ctxUpdate
 )
 
-func (c exprCtx) name() string {
-	if c == ctxUpdate {
-		return "UpdateExpression"
-	}
-	return "ConditionExpression"
-}
-
 // condition translates a WHERE clause.
 func (t *translator) condition(n *pnode) *Expr {
 	e := t.expr(n, ctxCondition)
@@ -883,7 +882,7 @@ func (t *translator) condition(n *pnode) *Expr {
 		t.fail(MsgWhereBoolean)
 	}
 	if e.Op == OpSize {
-		t.fail(MsgMisusedFunction, ctxCondition.name(), "size")
+		t.fail(MsgMisusedFunction, "size")
 	}
 	return e
 }
@@ -965,13 +964,35 @@ func (t *translator) nary(n *pnode, ctx exprCtx) *Expr {
 		if n.typ != pTernary {
 			t.fail(MsgConditionOperator, sym)
 		}
-		return &Expr{Op: OpBetween, Args: []*Expr{t.operand(n.kids[0], ctx), t.operand(n.kids[1], ctx), t.operand(n.kids[2], ctx)}}
+		e := &Expr{Op: OpBetween, Args: []*Expr{t.operand(n.kids[0], ctx), t.operand(n.kids[1], ctx), t.operand(n.kids[2], ctx)}}
+		t.ordered(e, "BETWEEN")
+		return e
 	}
 	if op, ok := comparisons[sym]; ok && n.typ == pBinary {
-		return &Expr{Op: op, Args: []*Expr{t.operand(n.kids[0], ctx), t.operand(n.kids[1], ctx)}}
+		e := &Expr{Op: op, Args: []*Expr{t.operand(n.kids[0], ctx), t.operand(n.kids[1], ctx)}}
+		if op != OpEq && op != OpNe {
+			t.ordered(e, sym)
+		}
+		return e
 	}
 	t.fail(MsgConditionOperator, sym)
 	return nil
+}
+
+// ordered refuses a value of a type that has no order (BOOL, NULL,
+// documents, sets) as an operand of <, <=, >, >= or BETWEEN, as DynamoDB
+// does before it reads any item.
+func (t *translator) ordered(e *Expr, op string) {
+	for _, a := range e.Args {
+		if a.Op != OpValue {
+			continue
+		}
+		switch typ := attr.Type(&a.Value); typ {
+		case "S", "N", "B":
+		default:
+			t.fail(MsgOperandTypeFunc, op, typ)
+		}
+	}
 }
 
 // operand translates an operand of a comparison, IN or BETWEEN; a function
@@ -980,7 +1001,7 @@ func (t *translator) operand(n *pnode, ctx exprCtx) *Expr {
 	e := t.expr(n, ctx)
 	switch e.Op {
 	case OpBeginsWith, OpContains, OpAttributeType, OpAttributeExists, OpAttributeNotExists:
-		t.fail(MsgMisusedFunction, ctx.name(), e.Op.String())
+		t.fail(MsgMisusedFunction, e.Op.String())
 	}
 	return e
 }
@@ -1018,36 +1039,36 @@ func (t *translator) call(n *pnode, ctx exprCtx) *Expr {
 	}
 	switch {
 	case ctx == ctxCondition && f.update:
-		t.fail(MsgFunctionContext, ctx.name(), "a condition", name)
+		t.fail(MsgFunctionContext, "a condition", name)
 	case ctx == ctxUpdate && !f.update:
-		t.fail(MsgFunctionContext, ctx.name(), "an update", name)
+		t.fail(MsgFunctionContext, "an update", name)
 	}
 	if len(args) != f.arity {
-		t.fail(MsgOperandCount, ctx.name(), name, len(args))
+		t.fail(MsgOperandCount, name, len(args))
 	}
 	for i := 0; i < f.pathArgs; i++ {
 		if args[i].Op != OpPath {
-			t.fail(MsgNeedsPath, ctx.name(), name)
+			t.fail(MsgNeedsPath, name)
 		}
 	}
 	for _, a := range args {
 		if a.isCondition() {
-			t.fail(MsgMisusedFunction, ctx.name(), a.Op.String())
+			t.fail(MsgMisusedFunction, a.Op.String())
 		}
 	}
 	switch f.op {
 	case OpBeginsWith:
 		if v := args[1]; v.Op == OpValue && v.Value.S == nil && v.Value.B == nil {
-			t.fail(MsgOperandTypeFunc, ctx.name(), name, attr.Type(&v.Value))
+			t.fail(MsgOperandTypeFunc, name, attr.Type(&v.Value))
 		}
 	case OpAttributeType:
 		v := args[1]
 		if v.Op == OpValue {
 			if v.Value.S == nil {
-				t.fail(MsgOperandTypeFunc, ctx.name(), name, attr.Type(&v.Value))
+				t.fail(MsgOperandTypeFunc, name, attr.Type(&v.Value))
 			}
 			if !attributeTypes[*v.Value.S] {
-				t.fail(MsgAttributeTypeName, ctx.name(), *v.Value.S)
+				t.fail(MsgAttributeTypeName, *v.Value.S)
 			}
 		}
 	}
