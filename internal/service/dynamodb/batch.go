@@ -88,7 +88,13 @@ func (s *Service) BatchGetItem(ctx context.Context, in *dynamodbapi.BatchGetItem
 			c := newCapacity(in.ReturnConsumedCapacity, rq.t.Name)
 			items := []map[string]dynamodbapi.AttributeValue{}
 			for i, k := range rq.keys {
-				if bytes >= maxBatchGetBytes {
+				item, err := readItem(ctx, tx, rq.t, k)
+				if err != nil {
+					return err
+				}
+				size := attr.ItemSize(item)
+				if item != nil && bytes+size > maxBatchGetBytes {
+					// The rest comes back unprocessed rather than cross 16 MB.
 					if out.UnprocessedKeys == nil {
 						out.UnprocessedKeys = map[string]dynamodbapi.KeysAndAttributes{}
 					}
@@ -97,13 +103,7 @@ func (s *Service) BatchGetItem(ctx context.Context, in *dynamodbapi.BatchGetItem
 					out.UnprocessedKeys[rq.t.Name] = rest
 					break
 				}
-				item, err := readItem(ctx, tx, rq.t, k)
-				if err != nil {
-					return err
-				}
-				size := 0
 				if item != nil {
-					size = attr.ItemSize(item)
 					bytes += size
 					items = append(items, rq.proj(item))
 				}
@@ -128,6 +128,9 @@ func (s *Service) BatchGetItem(ctx context.Context, in *dynamodbapi.BatchGetItem
 func (s *Service) BatchWriteItem(ctx context.Context, in *dynamodbapi.BatchWriteItemInput) (*dynamodbapi.BatchWriteItemOutput, error) {
 	total := 0
 	for _, ws := range in.RequestItems {
+		if len(ws) > maxBatchWrite {
+			return nil, validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
+		}
 		total += len(ws)
 	}
 	if total > maxBatchWrite {

@@ -65,7 +65,10 @@ func (c *capacity) addWrite(ch *change, factor float64) {
 		var u float64
 		switch {
 		case oldIn && newIn && string(ok.pk) == string(nk.pk) && string(ok.sk) == string(nk.sk):
-			u = writeUnits(attr.ItemSize(project(ch.t, ix, ch.new)))
+			// Same index key: charged only if what the index holds changed.
+			if np := project(ch.t, ix, ch.new); !sameItem(project(ch.t, ix, ch.old), np) {
+				u = writeUnits(attr.ItemSize(np))
+			}
 		case oldIn && newIn:
 			u = writeUnits(attr.ItemSize(project(ch.t, ix, ch.old))) + writeUnits(attr.ItemSize(project(ch.t, ix, ch.new)))
 		case oldIn:

@@ -38,13 +38,31 @@ func checkKey(t *tableMeta, key attr.Item) (itemKey, error) {
 	return k, nil
 }
 
-// checkKeyValues rejects empty string and binary key values.
+// Key size limits.
+const (
+	maxHashKey  = 2048
+	maxRangeKey = 1024
+)
+
+// checkKeyValues rejects empty string and binary key values and keys over
+// DynamoDB's size limits.
 func checkKeyValues(ks keySchema, item attr.Item, index string) error {
 	for _, n := range []string{ks.PK, ks.SK} {
 		if n == "" {
 			continue
 		}
-		v := item[n]
+		v, ok := item[n]
+		if !ok {
+			continue
+		}
+		if size := len(attr.KeyBytes(&v)); v.N == nil {
+			if n == ks.PK && size > maxHashKey {
+				return validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes")
+			}
+			if n == ks.SK && size > maxRangeKey {
+				return validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+			}
+		}
 		if (v.S != nil && *v.S == "") || (v.B != nil && len(v.B) == 0) {
 			if index != "" {
 				return validation("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty " + emptyKind(v) + " value. IndexName: " + index + ", IndexKey: " + n)
@@ -134,6 +152,9 @@ func returnValues(op string, rv *string) (string, error) {
 // condition builds the condition of a write from ConditionExpression or
 // the legacy Expected parameter.
 func condition(r *expr.Request, ce *string, expected map[string]dynamodbapi.ExpectedAttributeValue, op *string) (*expr.Condition, error) {
+	if err := checkConditionalOperator(op, len(expected)); err != nil {
+		return nil, err
+	}
 	if ce != nil {
 		return r.Condition(*ce)
 	}
@@ -234,6 +255,9 @@ func (s *Service) GetItem(ctx context.Context, in *dynamodbapi.GetItemInput) (*d
 	}
 	if err := r.CheckUnused(); err != nil {
 		return nil, exprErr(err)
+	}
+	if err := checkScalarKeys(t, exprPaths(nil, proj)); err != nil {
+		return nil, err
 	}
 	var b []byte
 	err = s.st.QueryRow(ctx, "SELECT item FROM ddb_items WHERE table_id = ? AND h = ? AND pk = ? AND sk = ?", t.ID, k.h, k.pk, k.sk).Scan(&b)
@@ -445,13 +469,18 @@ func (op *writeOp) compute() error {
 		next, op.changed, err = op.upd.Apply(op.ch.old)
 	default:
 		next, op.changed, err = op.upd.ApplyNew(op.key)
-		if err == nil && len(op.changed) == 0 {
-			// Only REMOVEs on an item that does not exist: nothing is created.
+		if err == nil && len(next) == len(op.key) {
+			// Nothing but REMOVE or DELETE on an item that does not
+			// exist: DynamoDB creates nothing.
+			op.changed = nil
 			return nil
 		}
 	}
 	if err != nil {
 		return exprErr(err)
+	}
+	if attr.ItemSize(next) > maxItemSize {
+		return validation("Item size to update has exceeded the maximum allowed size")
 	}
 	if _, err := checkNewItem(op.t, next); err != nil {
 		return err

@@ -634,7 +634,8 @@ func (s *Service) executeSelect(ctx context.Context, in *dynamodbapi.ExecuteStat
 		return nil, err
 	}
 	if ix := src.ix; ix != nil && ix.Local && slices.ContainsFunc(projectionNames(st), func(n string) bool { return !indexProjects(t, ix, n) }) {
-		p.full = s.shaper(ctx, src, "ALL_ATTRIBUTES", nil)
+		var fetched int // PartiQL charges reads by what it returns
+		p.full = s.shaper(ctx, src, "ALL_ATTRIBUTES", nil, &fetched)
 	}
 	plan, err := st.PlanRead(src.ks.PK, src.ks.SK)
 	if err != nil {

@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -11,7 +12,7 @@ import (
 
 // selectMode resolves the Select parameter of a Query or Scan with its
 // projection, as DynamoDB checks them.
-func selectMode(src *source, sel *string, projected bool) (string, error) {
+func selectMode(src *source, sel *string, projected bool, legacy bool) (string, error) {
 	mode := deref(sel)
 	switch mode {
 	case "":
@@ -34,7 +35,14 @@ func selectMode(src *source, sel *string, projected bool) (string, error) {
 		fallthrough
 	default:
 		if projected {
-			return "", validation("Cannot specify the ProjectionExpression or AttributesToGet when choosing to get " + mode)
+			param, what := "ProjectionExpression", mode
+			if legacy {
+				param = "AttributesToGet"
+			}
+			if mode == "COUNT" {
+				what = "only the Count"
+			}
+			return "", validation("Cannot specify the " + param + " when choosing to get " + what)
 		}
 	}
 	if mode == "ALL_ATTRIBUTES" && src.ix != nil && !src.ix.Local && deref(src.ix.Projection.ProjectionType) != "ALL" {
@@ -43,32 +51,55 @@ func selectMode(src *source, sel *string, projected bool) (string, error) {
 	return mode, nil
 }
 
-// shaper returns what a page keeps of each item it returns.
-func (s *Service) shaper(ctx context.Context, src *source, mode string, proj *expr.Projection) func(attr.Item) attr.Item {
-	switch {
-	case mode == "COUNT":
+// shaper returns what a page keeps of each item it returns. A local
+// index whose projection lacks what was asked for (Select ALL_ATTRIBUTES,
+// or a ProjectionExpression naming attributes it does not hold) fetches
+// the item from the table; fetched counts the bytes those reads charge
+// (each item rounded up to 4 KB, as DynamoDB charges them).
+func (s *Service) shaper(ctx context.Context, src *source, mode string, proj *expr.Projection, fetched *int) func(attr.Item) attr.Item {
+	if mode == "COUNT" {
 		return func(attr.Item) attr.Item { return nil }
-	case proj != nil:
-		return proj.Apply
-	case mode == "ALL_ATTRIBUTES" && src.ix != nil && deref(src.ix.Projection.ProjectionType) != "ALL":
-		// A local index fetches the rest of the item from the table.
-		return func(it attr.Item) attr.Item {
-			k, ok := keyOf(src.t.Keys, it)
-			if !ok {
-				return it
+	}
+	fetch := false
+	if ix := src.ix; ix != nil && ix.Local && deref(ix.Projection.ProjectionType) != "ALL" {
+		if proj == nil {
+			fetch = mode == "ALL_ATTRIBUTES"
+		} else {
+			held := map[string]bool{}
+			for _, n := range []string{src.t.Keys.PK, src.t.Keys.SK, ix.Keys.PK, ix.Keys.SK} {
+				held[n] = true
 			}
-			var full attr.Item
-			var b []byte
-			if err := s.st.QueryRow(ctx, "SELECT item FROM ddb_items WHERE table_id = ? AND h = ? AND pk = ? AND sk = ?", src.t.ID, k.h, k.pk, k.sk).Scan(&b); err == nil {
-				full, _ = decodeItem(b)
+			for _, n := range ix.Projection.NonKeyAttributes {
+				held[n] = true
 			}
-			if full == nil {
-				return it
+			for _, n := range proj.Attributes() {
+				fetch = fetch || !held[n]
 			}
-			return full
 		}
 	}
-	return func(it attr.Item) attr.Item { return it }
+	shape := func(it attr.Item) attr.Item { return it }
+	if proj != nil {
+		shape = proj.Apply
+	}
+	if !fetch {
+		return shape
+	}
+	return func(it attr.Item) attr.Item {
+		k, ok := keyOf(src.t.Keys, it)
+		if !ok {
+			return shape(it)
+		}
+		var b []byte
+		if err := s.st.QueryRow(ctx, "SELECT item FROM ddb_items WHERE table_id = ? AND h = ? AND pk = ? AND sk = ?", src.t.ID, k.h, k.pk, k.sk).Scan(&b); err != nil {
+			return shape(it)
+		}
+		full, err := decodeItem(b)
+		if err != nil {
+			return shape(it)
+		}
+		*fetched += (attr.ItemSize(full) + 4095) / 4096 * 4096
+		return shape(full)
+	}
 }
 
 // Query reads the items of one partition of a table or an index.
@@ -103,6 +134,9 @@ func (s *Service) Query(ctx context.Context, in *dynamodbapi.QueryInput) (*dynam
 	if err != nil {
 		return nil, exprErr(err)
 	}
+	if err := checkConditionalOperator(in.ConditionalOperator, len(in.QueryFilter)); err != nil {
+		return nil, err
+	}
 	var filter *expr.Condition
 	switch {
 	case in.FilterExpression != nil:
@@ -121,13 +155,20 @@ func (s *Service) Query(ctx context.Context, in *dynamodbapi.QueryInput) (*dynam
 		return nil, exprErr(err)
 	}
 	if filter != nil {
+		what := "Filter Expression"
+		if in.QueryFilter != nil {
+			what = "QueryFilter"
+		}
 		for _, n := range filter.Attributes() {
 			if n == src.ks.PK || n == src.ks.SK {
-				return nil, validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n)
+				return nil, validation(what + " can only contain non-primary key attributes: Primary key attribute: " + n)
 			}
 		}
 	}
-	mode, err := selectMode(src, in.Select, proj != nil)
+	if err := checkScalarKeys(t, exprPaths(filter, proj)); err != nil {
+		return nil, err
+	}
+	mode, err := selectMode(src, in.Select, proj != nil, in.AttributesToGet != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +182,14 @@ func (s *Service) Query(ctx context.Context, in *dynamodbapi.QueryInput) (*dynam
 	if err != nil {
 		return nil, err
 	}
+	if pos.set {
+		if err := checkQueryStart(src, kc, q, pos); err != nil {
+			return nil, err
+		}
+	}
 	desc := in.ScanIndexForward != nil && !*in.ScanIndexForward
-	res, err := s.page(ctx, src, q, pos, desc, int(deref(in.Limit)), filter, s.shaper(ctx, src, mode, proj))
+	fetched := 0
+	res, err := s.page(ctx, src, q, pos, desc, int(deref(in.Limit)), filter, s.shaper(ctx, src, mode, proj, &fetched))
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +197,7 @@ func (s *Service) Query(ctx context.Context, in *dynamodbapi.QueryInput) (*dynam
 	if mode != "COUNT" {
 		out.Items = nonNilItems(res.items)
 	}
-	out.ConsumedCapacity = readCapacity(in.ReturnConsumedCapacity, src, res.bytes, deref(in.ConsistentRead))
+	out.ConsumedCapacity = readCapacity(in.ReturnConsumedCapacity, src, res.bytes+fetched, deref(in.ConsistentRead))
 	return out, nil
 }
 
@@ -185,6 +232,9 @@ func (s *Service) Scan(ctx context.Context, in *dynamodbapi.ScanInput) (*dynamod
 	if err != nil {
 		return nil, err
 	}
+	if err := checkConditionalOperator(in.ConditionalOperator, len(in.ScanFilter)); err != nil {
+		return nil, err
+	}
 	var filter *expr.Condition
 	switch {
 	case in.FilterExpression != nil:
@@ -202,7 +252,10 @@ func (s *Service) Scan(ctx context.Context, in *dynamodbapi.ScanInput) (*dynamod
 	if err := r.CheckUnused(); err != nil {
 		return nil, exprErr(err)
 	}
-	mode, err := selectMode(src, in.Select, proj != nil)
+	if err := checkScalarKeys(t, exprPaths(filter, proj)); err != nil {
+		return nil, err
+	}
+	mode, err := selectMode(src, in.Select, proj != nil, in.AttributesToGet != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +263,11 @@ func (s *Service) Scan(ctx context.Context, in *dynamodbapi.ScanInput) (*dynamod
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.page(ctx, src, nil, pos, false, int(deref(in.Limit)), filter, s.shaper(ctx, src, mode, proj))
+	if pos.set && src.segment != nil && (pos.h < src.segment[0] || pos.h >= src.segment[1]) {
+		return nil, validation(fmt.Sprintf("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d", *in.TotalSegments, *in.Segment))
+	}
+	fetched := 0
+	res, err := s.page(ctx, src, nil, pos, false, int(deref(in.Limit)), filter, s.shaper(ctx, src, mode, proj, &fetched))
 	if err != nil {
 		return nil, err
 	}
@@ -218,8 +275,74 @@ func (s *Service) Scan(ctx context.Context, in *dynamodbapi.ScanInput) (*dynamod
 	if mode != "COUNT" {
 		out.Items = nonNilItems(res.items)
 	}
-	out.ConsumedCapacity = readCapacity(in.ReturnConsumedCapacity, src, res.bytes, deref(in.ConsistentRead))
+	out.ConsumedCapacity = readCapacity(in.ReturnConsumedCapacity, src, res.bytes+fetched, deref(in.ConsistentRead))
 	return out, nil
+}
+
+// checkScalarKeys refuses document paths into key attributes (the table's
+// and every index's), as DynamoDB does for filters and projections.
+func checkScalarKeys(t *tableMeta, paths []expr.Path) error {
+	for _, p := range paths {
+		if len(p) < 2 {
+			continue
+		}
+		n := p[0].Name
+		if n == t.Keys.PK || n == t.Keys.SK {
+			return validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: " + n)
+		}
+		for _, ix := range t.indexes() {
+			if n == ix.Keys.PK || n == ix.Keys.SK {
+				return validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: " + n)
+			}
+		}
+	}
+	return nil
+}
+
+// exprPaths collects the paths of a filter and a projection (either nil).
+func exprPaths(filter *expr.Condition, proj *expr.Projection) []expr.Path {
+	var out []expr.Path
+	if filter != nil {
+		out = append(out, filter.Paths()...)
+	}
+	if proj != nil {
+		out = append(out, proj.Paths()...)
+	}
+	return out
+}
+
+// checkQueryStart checks an ExclusiveStartKey against the query it
+// resumes, as DynamoDB does.
+func checkQueryStart(src *source, kc *expr.KeyCondition, q *rangeQuery, pos position) error {
+	if !bytes.Equal(pos.ipk, q.pk) {
+		return validation("The provided starting key is outside query boundaries based on provided conditions")
+	}
+	if kc.SortKey == "" {
+		return nil
+	}
+	if kc.SortOp == expr.KeyEQ && src.ix == nil {
+		return validation("The query can return at most one row and cannot be restarted")
+	}
+	for _, c := range q.conds {
+		cmp := bytes.Compare(pos.isk, c.v)
+		ok := true
+		switch c.op {
+		case "=":
+			ok = cmp == 0
+		case "<":
+			ok = cmp < 0
+		case "<=":
+			ok = cmp <= 0
+		case ">":
+			ok = cmp > 0
+		case ">=":
+			ok = cmp >= 0
+		}
+		if !ok {
+			return validation("The provided starting key does not match the range key predicate")
+		}
+	}
+	return nil
 }
 
 // readCapacity charges a page's bytes to the table or index it read.

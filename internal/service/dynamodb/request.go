@@ -37,3 +37,17 @@ func newRequest(op string, names map[string]string, values attr.Item, e exprPara
 	}
 	return r, nil
 }
+
+// checkConditionalOperator applies DynamoDB's rules on ConditionalOperator:
+// it needs a legacy filter or Expected map of two or more elements.
+func checkConditionalOperator(op *string, n int) error {
+	switch {
+	case op == nil:
+		return nil
+	case n == 0:
+		return validation("ConditionalOperator cannot be used without Filter or Expected")
+	case n < 2:
+		return validation("ConditionalOperator can only be used when Filter or Expected has two or more elements")
+	}
+	return nil
+}

@@ -46,12 +46,13 @@ func (x *Streams) streamByARN(ctx context.Context, arn string) (*tableMeta, *str
 	// arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL
 	parts := strings.SplitN(arn, ":", 6)
 	notFound := apiErr("ResourceNotFoundException", "Requested resource not found: Stream: "+arn+" not found")
-	if len(parts) != 6 || !strings.HasPrefix(parts[5], "table/") {
-		return nil, nil, notFound
+	invalid := validation("Invalid StreamArn")
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "dynamodb" || !strings.HasPrefix(parts[5], "table/") {
+		return nil, nil, invalid
 	}
 	name, label, ok := strings.Cut(strings.TrimPrefix(parts[5], "table/"), "/stream/")
 	if !ok {
-		return nil, nil, notFound
+		return nil, nil, invalid
 	}
 	t := x.s.tables.get(parts[4], parts[3], name)
 	if t == nil {
@@ -70,6 +71,9 @@ func (x *Streams) ListStreams(ctx context.Context, in *dynamodbstreamsapi.ListSt
 	ri := reqinfo.From(ctx)
 	limit := 100
 	if in.Limit != nil {
+		if *in.Limit < 1 || *in.Limit > 100 {
+			return nil, validation(fmt.Sprintf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100", *in.Limit))
+		}
 		limit = int(*in.Limit)
 	}
 	var all []dynamodbstreamsapi.Stream
@@ -243,7 +247,10 @@ func (x *Streams) GetRecords(ctx context.Context, in *dynamodbstreamsapi.GetReco
 	}
 	limit := maxGetRecords
 	if in.Limit != nil {
-		limit = min(limit, int(*in.Limit))
+		if *in.Limit < 1 || *in.Limit > maxGetRecords {
+			return nil, validation(fmt.Sprintf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000", *in.Limit))
+		}
+		limit = int(*in.Limit)
 	}
 	out := &dynamodbstreamsapi.GetRecordsOutput{}
 	next := it.Next

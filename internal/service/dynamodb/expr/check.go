@@ -350,8 +350,10 @@ func (v *validator) cond(c *cond) error {
 			}
 		}
 	case cIn:
-		if len(c.args) > maxInOperands {
-			return newErr(msgTooManyIn + strconv.Itoa(len(c.args)))
+		// The limit and the count are of the list's values, without the
+		// operand on the left (the developer guide: up to 100 values).
+		if n := len(c.args) - 1; n > maxInOperands {
+			return newErr(msgTooManyIn + strconv.Itoa(n))
 		}
 		if err := distinct("IN", c.args); err != nil {
 			return err

@@ -350,3 +350,35 @@ func (c *Condition) Attributes() []string {
 	}
 	return out
 }
+
+// Paths returns the document paths the condition reads, in order of use.
+func (c *Condition) Paths() []Path {
+	var out []Path
+	var opnd func(o *operand)
+	opnd = func(o *operand) {
+		if o == nil {
+			return
+		}
+		if o.kind == oPath && len(o.path) > 0 {
+			out = append(out, o.path)
+		}
+		for _, a := range o.args {
+			opnd(a)
+		}
+	}
+	var walk func(n *cond)
+	walk = func(n *cond) {
+		if n == nil {
+			return
+		}
+		for _, a := range n.args {
+			opnd(a)
+		}
+		walk(n.l)
+		walk(n.r)
+	}
+	if c != nil {
+		walk(c.root)
+	}
+	return out
+}

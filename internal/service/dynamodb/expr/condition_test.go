@@ -104,7 +104,7 @@ func TestConditionErrors(t *testing.T) {
 		// Limits.
 		{"a[99999999999] = :s", "", inv + "List index is not within the allowable range;"},
 		{"a" + strings.Repeat(".a", 32) + " = :s", "", inv + "The document path has too many nesting levels; nesting levels: 33"},
-		{"a IN (" + strings.TrimSuffix(strings.Repeat(":n,", 100), ",") + ")", "", inv + "The IN operator is provided with too many operands; number of operands: 101"},
+		{"a IN (" + strings.TrimSuffix(strings.Repeat(":n,", 101), ",") + ")", "", inv + "The IN operator is provided with too many operands; number of operands: 101"},
 		{strings.Repeat("NOT ", 301) + "a = :s", "", inv + "The expression contains too many operators; operator count: 301"},
 	}
 	for _, tt := range tests {

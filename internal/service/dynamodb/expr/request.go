@@ -178,7 +178,10 @@ func CheckParams(p Params) error {
 	add(&legacy, p.QueryFilter, "QueryFilter")
 	add(&legacy, p.ScanFilter, "ScanFilter")
 	add(&legacy, p.ConditionalOperator, "ConditionalOperator")
-	add(&legacy, p.KeyConditions, "KeyConditions")
+	// KeyConditions goes with expressions (DynamoDB accepts it beside a
+	// FilterExpression or ProjectionExpression); only KeyConditionExpression
+	// conflicts with it.
+	add(&legacy, p.KeyConditions && p.KeyConditionExpression, "KeyConditions")
 	add(&exprs, p.ProjectionExpression, "ProjectionExpression")
 	add(&exprs, p.UpdateExpression, "UpdateExpression")
 	add(&exprs, p.ConditionExpression, "ConditionExpression")
