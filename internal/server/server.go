@@ -153,6 +153,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		Endpoint:    s.Endpoint,
 		Queues:      s.sqs,
 		Objects:     s.s3,
+		Streams:     s.ddb.StreamFeed(),
 		Logs:        logSink{s.logs},
 	})
 	if err != nil {

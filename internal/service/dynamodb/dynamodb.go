@@ -42,6 +42,9 @@ type Service struct {
 	log    *slog.Logger
 	tables *tableCache
 
+	feedsMu sync.Mutex
+	feeds   []*StreamFeed // woken when this node commits stream records
+
 	unsubscribe func()
 	ctx         context.Context // cancelled by Close; parent of background work
 	cancel      context.CancelFunc

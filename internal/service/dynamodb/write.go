@@ -61,6 +61,12 @@ type change struct {
 // the same transaction.
 func (s *Service) apply(ctx context.Context, tx *store.Tx, c *change) error {
 	t := c.t
+	if c.old != nil && c.new != nil && sameItem(c.old, c.new) {
+		// A write that changes nothing writes no stream record (the
+		// developer guide says so of PutItem and UpdateItem) and need not
+		// touch the row or its index entries either.
+		return nil
+	}
 	if c.new == nil {
 		if c.old == nil {
 			return nil
@@ -235,9 +241,26 @@ func (s *Service) appendRecord(ctx context.Context, tx *store.Tx, t *tableMeta, 
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, "INSERT INTO ddb_stream_records (table_id, label, seq, created_at, record) VALUES (?, ?, ?, ?, ?)",
-		t.ID, st.Label, seq, now.UnixMilli(), b)
-	return err
+	if _, err = tx.Exec(ctx, "INSERT INTO ddb_stream_records (table_id, label, seq, created_at, record) VALUES (?, ?, ?, ?, ?)",
+		t.ID, st.Label, seq, now.UnixMilli(), b); err != nil {
+		return err
+	}
+	tx.AfterCommit(s.kickFeeds)
+	return nil
+}
+
+// sameItem reports whether two items hold the same attributes and values.
+func sameItem(a, b attr.Item) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for n, av := range a {
+		bv, ok := b[n]
+		if !ok || !attr.Equal(&av, &bv) {
+			return false
+		}
+	}
+	return true
 }
 
 // eventID is a stream record's eventID: 32 hex digits, as AWS's.

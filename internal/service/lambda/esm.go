@@ -34,8 +34,9 @@ import (
 // polling the same queue are kept correct by the source's own semantics
 // (SQS visibility timeouts), as on AWS, where several pollers share a queue.
 //
-// The kinds of sources plug in through esmSource: SQS today (esm_sqs.go);
-// DynamoDB Streams and Kinesis add their own validation and poller.
+// The kinds of sources plug in through esmSource: SQS (esm_sqs.go) and
+// DynamoDB Streams (esm_ddb.go); Kinesis would add its own validation and
+// poller.
 
 const (
 	esmChannel   = "hako_lambda_esm"
@@ -79,10 +80,21 @@ func esmSourceOf(arn string) (esmSource, error) {
 	switch parts[2] {
 	case "sqs":
 		return sqsSource{}, nil
-	case "dynamodb", "kinesis", "kafka", "mq", "rds", "docdb":
-		return nil, invalidParam("hako does not support " + parts[2] + " event sources yet; only SQS queues can be mapped.")
+	case "dynamodb":
+		return ddbSource{}, nil
+	case "kinesis", "kafka", "mq", "rds", "docdb":
+		return nil, invalidParam("hako does not support " + parts[2] + " event sources yet; only SQS queues and DynamoDB streams can be mapped.")
 	}
 	return nil, invalidParam("Unrecognized event source.")
+}
+
+// esmReasonOf is the StateTransitionReason of a user's change: Lambda
+// reports stream sources' as "User action".
+func esmReasonOf(src esmSource) string {
+	if r, ok := src.(interface{ userReason() string }); ok {
+		return r.userReason()
+	}
+	return esmReason
 }
 
 func esmARN(region, account, id string) string {
@@ -205,7 +217,7 @@ func saveESM(ctx context.Context, tx *store.Tx, rec *esmRecord, fnName string, i
 // CreateEventSourceMapping maps an event source to a function.
 func (s *Service) CreateEventSourceMapping(ctx context.Context, in *lambdaapi.CreateEventSourceMappingRequest) (*lambdaapi.EventSourceMappingConfiguration, error) {
 	if in.SelfManagedEventSource != nil {
-		return nil, invalidParam("hako does not support self-managed event sources yet; only SQS queues can be mapped.")
+		return nil, invalidParam("hako does not support self-managed event sources yet; only SQS queues and DynamoDB streams can be mapped.")
 	}
 	src, err := esmSourceOf(deref(in.EventSourceArn))
 	if err != nil {
@@ -251,7 +263,16 @@ func (s *Service) CreateEventSourceMapping(ctx context.Context, in *lambdaapi.Cr
 		ProvisionedPollerConfig:        in.ProvisionedPollerConfig,
 		LastModified:                   &model.Timestamp{Time: s.now().UTC()},
 		State:                          ptr(state),
-		StateTransitionReason:          ptr(esmReason),
+		StateTransitionReason:          ptr(esmReasonOf(src)),
+		// Stream sources' settings (params refused them for the others).
+		StartingPosition:           in.StartingPosition,
+		StartingPositionTimestamp:  in.StartingPositionTimestamp,
+		ParallelizationFactor:      in.ParallelizationFactor,
+		BisectBatchOnFunctionError: in.BisectBatchOnFunctionError,
+		MaximumRetryAttempts:       in.MaximumRetryAttempts,
+		MaximumRecordAgeInSeconds:  in.MaximumRecordAgeInSeconds,
+		TumblingWindowInSeconds:    in.TumblingWindowInSeconds,
+		DestinationConfig:          in.DestinationConfig,
 	}
 	normalizeESM(&cfg)
 	if err := src.check(ctx, s, &cfg, fn); err != nil {
@@ -371,6 +392,24 @@ func (s *Service) UpdateEventSourceMapping(ctx context.Context, in *lambdaapi.Up
 	if in.ProvisionedPollerConfig != nil {
 		c.ProvisionedPollerConfig = in.ProvisionedPollerConfig
 	}
+	if in.ParallelizationFactor != nil {
+		c.ParallelizationFactor = in.ParallelizationFactor
+	}
+	if in.BisectBatchOnFunctionError != nil {
+		c.BisectBatchOnFunctionError = in.BisectBatchOnFunctionError
+	}
+	if in.MaximumRetryAttempts != nil {
+		c.MaximumRetryAttempts = in.MaximumRetryAttempts
+	}
+	if in.MaximumRecordAgeInSeconds != nil {
+		c.MaximumRecordAgeInSeconds = in.MaximumRecordAgeInSeconds
+	}
+	if in.TumblingWindowInSeconds != nil {
+		c.TumblingWindowInSeconds = in.TumblingWindowInSeconds
+	}
+	if in.DestinationConfig != nil {
+		c.DestinationConfig = in.DestinationConfig
+	}
 	normalizeESM(c)
 	if err := src.check(ctx, s, c, fn); err != nil {
 		return nil, err
@@ -386,13 +425,14 @@ func (s *Service) UpdateEventSourceMapping(ctx context.Context, in *lambdaapi.Up
 		}
 	}
 	c.LastModified = &model.Timestamp{Time: s.now().UTC()}
-	c.StateTransitionReason = ptr(esmReason)
+	c.StateTransitionReason = ptr(esmReasonOf(src))
 	err = s.st.Update(ctx, func(tx *store.Tx) error {
 		stored, err := loadESM(ctx, tx, deref(in.UUID))
 		if err != nil {
 			return err
 		}
 		rec.Tags = stored.Tags
+		c.LastProcessingResult = stored.Config.LastProcessingResult // the poller's, not the caller's
 		if err := esmConflict(ctx, tx, deref(c.UUID), c, ref.name); err != nil {
 			return err
 		}
@@ -659,7 +699,11 @@ func (e *esmRunner) sync(ctx context.Context) error {
 				continue
 			}
 			r.cfg = rec.Config
-			r.raw = mustJSON(rec.Config) // tags do not concern the poller
+			// Tags and the poller's own LastProcessingResult do not
+			// concern the poller: changing them must not restart it.
+			cfg := rec.Config
+			cfg.LastProcessingResult = nil
+			r.raw = mustJSON(cfg)
 			rows = append(rows, r)
 		}
 		return q.Err()

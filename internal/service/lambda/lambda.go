@@ -49,6 +49,8 @@ type Config struct {
 	Queues sqsapi.API
 	// Objects reads deployment packages from S3 (Code.S3Bucket); may be nil.
 	Objects ObjectReader
+	// Streams reads DynamoDB streams for event source mappings; may be nil.
+	Streams DynamoDBStreams
 	// AccountConcurrency is the concurrent executions limit (default 1000).
 	AccountConcurrency int
 }

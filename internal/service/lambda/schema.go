@@ -85,4 +85,26 @@ CREATE TABLE lambda_urls (
 	qualifier TEXT NOT NULL
 );
 `,
+}, {
+	// Positions of stream event source mappings (DynamoDB Streams): per
+	// mapping, shard and lane, the sequence number up to which every record
+	// of the lane is done ("" before the first). lanes is the mapping's
+	// ParallelizationFactor when the rows were written; the row written at
+	// creation has lanes 0 and holds the starting position of every lane.
+	// owner holds the lane until lease_at (wall-clock Unix milliseconds):
+	// one poller per lane among the nodes sharing the store.
+	Version: 3,
+	SQL: `
+CREATE TABLE lambda_esm_positions (
+	uuid       TEXT   NOT NULL,
+	shard      TEXT   NOT NULL,
+	lane       BIGINT NOT NULL,
+	lanes      BIGINT NOT NULL,
+	seq        TEXT   NOT NULL,
+	owner      TEXT   NOT NULL,
+	lease_at   BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL,
+	PRIMARY KEY (uuid, shard, lane)
+);
+`,
 }}
