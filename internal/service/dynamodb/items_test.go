@@ -150,3 +150,25 @@ func TestUpdateItemReturnValues(t *testing.T) {
 		UpdateExpression: aws.String("SET pk = :b"), ExpressionAttributeValues: map[string]types.AttributeValue{":b": s("B")}})
 	wantErr(t, err, "ValidationException", "Cannot update attribute pk. This attribute is part of the key")
 }
+
+func TestItemCollectionMetrics(t *testing.T) {
+	e := newEnv(t)
+	e.createTable("coll", "sk", "S", func(in *dynamodb.CreateTableInput) {
+		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String("l"), AttributeType: types.ScalarAttributeTypeS})
+		in.LocalSecondaryIndexes = []types.LocalSecondaryIndex{{IndexName: aws.String("byl"),
+			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}, {AttributeName: aws.String("l"), KeyType: types.KeyTypeRange}},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}}}
+	})
+	out, err := e.c.PutItem(e.ctx, &dynamodb.PutItemInput{TableName: aws.String("coll"), Item: map[string]types.AttributeValue{"pk": s("a"), "sk": s("1"), "l": s("x")},
+		ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsSize})
+	if err != nil || out.ItemCollectionMetrics == nil || out.ItemCollectionMetrics.ItemCollectionKey["pk"].(*types.AttributeValueMemberS).Value != "a" ||
+		len(out.ItemCollectionMetrics.SizeEstimateRangeGB) != 2 {
+		t.Fatalf("metrics: %+v %v", out, err)
+	}
+	e.createTable("nolsi", "", "")
+	out, err = e.c.PutItem(e.ctx, &dynamodb.PutItemInput{TableName: aws.String("nolsi"), Item: map[string]types.AttributeValue{"pk": s("a")},
+		ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsSize})
+	if err != nil || out.ItemCollectionMetrics != nil {
+		t.Fatalf("metrics without LSI: %+v %v", out.ItemCollectionMetrics, err)
+	}
+}
