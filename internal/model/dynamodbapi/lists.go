@@ -67,14 +67,7 @@ func appendPage(dst []byte, cc *ConsumedCapacity, count *int32, items []map[stri
 	}
 	if items != nil {
 		dst = appendMember(dst, &comma, "Items")
-		dst = append(dst, '[')
-		for i, it := range items {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendMap(dst, it)
-		}
-		dst = append(dst, ']')
+		dst = appendItems(dst, items)
 	}
 	if last != nil {
 		dst = appendMember(dst, &comma, "LastEvaluatedKey")
@@ -85,6 +78,17 @@ func appendPage(dst []byte, cc *ConsumedCapacity, count *int32, items []map[stri
 		dst = strconv.AppendInt(dst, int64(*scanned), 10)
 	}
 	return append(dst, '}')
+}
+
+func appendItems(dst []byte, items []map[string]AttributeValue) []byte {
+	dst = append(dst, '[')
+	for i, it := range items {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendMap(dst, it)
+	}
+	return append(dst, ']')
 }
 
 func appendMember(dst []byte, comma *bool, name string) []byte {
@@ -123,14 +127,7 @@ func (o *ExecuteStatementOutput) AppendJSON(dst []byte) []byte {
 	}
 	if o.Items != nil {
 		dst = appendMember(dst, &comma, "Items")
-		dst = append(dst, '[')
-		for i, it := range o.Items {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendMap(dst, it)
-		}
-		dst = append(dst, ']')
+		dst = appendItems(dst, o.Items)
 	}
 	if o.LastEvaluatedKey != nil {
 		dst = appendMember(dst, &comma, "LastEvaluatedKey")

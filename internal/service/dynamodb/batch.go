@@ -186,21 +186,10 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrite
 		return nil, err
 	}
 	out := &dynamodbapi.BatchWriteItemOutput{UnprocessedItems: map[string][]dynamodbapi.WriteRequest{}}
-	byTable := map[string]*capacity{}
-	var order []string
+	tc := newTableCapacities(in.ReturnConsumedCapacity)
 	for _, op := range ops {
-		c := byTable[op.t.Name]
-		if c == nil {
-			c = newCapacity(in.ReturnConsumedCapacity, op.t.Name)
-			byTable[op.t.Name] = c
-			order = append(order, op.t.Name)
-		}
-		c.addWrite(op.ch, 1)
+		tc.table(op.t.Name).addWrite(op.ch, 1)
 	}
-	for _, name := range order {
-		if cc := byTable[name].out(); cc != nil {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, *cc)
-		}
-	}
+	out.ConsumedCapacity = tc.out()
 	return out, nil
 }

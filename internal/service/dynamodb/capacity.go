@@ -105,3 +105,37 @@ func (c *capacity) out() *dynamodbapi.ConsumedCapacity {
 	}
 	return cc
 }
+
+// tableCapacities accumulates the capacity of a multi-table request, one
+// ConsumedCapacity per table in the order tables first appear.
+type tableCapacities struct {
+	mode  *string
+	m     map[string]*capacity
+	order []string
+}
+
+func newTableCapacities(mode *string) *tableCapacities {
+	return &tableCapacities{mode: mode, m: map[string]*capacity{}}
+}
+
+// table returns the accumulator of one table.
+func (tc *tableCapacities) table(name string) *capacity {
+	c := tc.m[name]
+	if c == nil {
+		c = newCapacity(tc.mode, name)
+		tc.m[name] = c
+		tc.order = append(tc.order, name)
+	}
+	return c
+}
+
+// out lists what to return (nil when not asked for).
+func (tc *tableCapacities) out() []dynamodbapi.ConsumedCapacity {
+	var out []dynamodbapi.ConsumedCapacity
+	for _, name := range tc.order {
+		if cc := tc.m[name].out(); cc != nil {
+			out = append(out, *cc)
+		}
+	}
+	return out
+}

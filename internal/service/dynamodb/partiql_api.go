@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -14,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hako-dev/hako/internal/model/dynamodbapi"
 	"github.com/hako-dev/hako/internal/protocol/awserr"
@@ -1152,52 +1150,15 @@ func (s *Service) transactWrite(ctx context.Context, in *dynamodbapi.ExecuteTran
 		}
 		ws[i] = w
 	}
-	seen := map[string]bool{}
 	ops := make([]*writeOp, len(ws))
 	for i, w := range ws {
-		id := w.op.t.TableID + "\x00" + string(w.op.k.pk) + "\x00" + string(w.op.k.sk)
-		if seen[id] {
-			return nil, validation("Transaction request cannot include multiple operations on one item")
-		}
-		seen[id] = true
 		ops[i] = w.op
 	}
-	ri := reqinfo.From(ctx)
-	token := deref(in.ClientRequestToken)
-	sum := sha256.Sum256(raw)
-	digest := hex.EncodeToString(sum[:])
-	replayed := false
-	err := s.st.Update(ctx, func(tx *store.Tx) error {
-		// The idempotency tokens are TransactWriteItems' (ddb_tx_tokens),
-		// so a token names one request across both operations.
-		if token != "" {
-			if err := tx.LockKey(ctx, []byte("ddb-token"), []byte(ri.Account), []byte(token)); err != nil {
-				return err
-			}
-			var d string
-			var created int64
-			err := tx.QueryRow(ctx, "SELECT digest, created_at FROM ddb_tx_tokens WHERE account = ? AND region = ? AND token = ?", ri.Account, ri.Region, token).Scan(&d, &created)
-			switch {
-			case err == nil && s.now().Sub(time.UnixMilli(created)) < tokenLifetime:
-				if d != digest {
-					return apiErr("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.")
-				}
-				replayed = true
-				return nil
-			case err != nil && !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-		}
-		if err := s.runPQLTransaction(ctx, tx, ws); err != nil {
-			return err
-		}
-		if token != "" {
-			_, err := tx.Exec(ctx, `INSERT INTO ddb_tx_tokens (account, region, token, digest, result, created_at) VALUES (?, ?, ?, ?, '', ?)
-				ON CONFLICT (account, region, token) DO UPDATE SET digest = excluded.digest, created_at = excluded.created_at`,
-				ri.Account, ri.Region, token, digest, s.now().UnixMilli())
-			return err
-		}
-		return nil
+	if err := oneOpPerItem(ops); err != nil {
+		return nil, err
+	}
+	replayed, err := s.idempotent(ctx, in.ClientRequestToken, raw, func(tx *store.Tx) error {
+		return s.runPQLTransaction(ctx, tx, ws)
 	})
 	if err != nil {
 		return nil, err

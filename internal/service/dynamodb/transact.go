@@ -139,27 +139,53 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *dynamodbapi.Transa
 		}
 		ops = append(ops, op)
 	}
+	if err := oneOpPerItem(ops); err != nil {
+		return nil, err
+	}
+	replayed, err := s.idempotent(ctx, in.ClientRequestToken, raw, func(tx *store.Tx) error {
+		return s.runTransaction(ctx, tx, ops)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &dynamodbapi.TransactWriteItemsOutput{}
+	out.ConsumedCapacity = transactCapacity(in.ReturnConsumedCapacity, ops, replayed)
+	return out, nil
+}
+
+// oneOpPerItem refuses a transaction that names an item twice.
+func oneOpPerItem(ops []*writeOp) error {
 	seen := map[string]bool{}
 	for _, op := range ops {
 		id := op.t.TableID + "\x00" + string(op.k.pk) + "\x00" + string(op.k.sk)
 		if seen[id] {
-			return nil, validation("Transaction request cannot include multiple operations on one item")
+			return validation("Transaction request cannot include multiple operations on one item")
 		}
 		seen[id] = true
 	}
+	return nil
+}
+
+// idempotent runs a transaction's writes (run, in one store transaction)
+// under its ClientRequestToken: a token seen in the last 10 minutes with
+// the same request (raw, its canonical JSON) is answered without running
+// it again (replayed), with another request it is
+// IdempotentParameterMismatchException. TransactWriteItems and
+// ExecuteTransaction share the tokens.
+func (s *Service) idempotent(ctx context.Context, token *string, raw []byte, run func(tx *store.Tx) error) (replayed bool, err error) {
 	ri := reqinfo.From(ctx)
-	token := deref(in.ClientRequestToken)
+	tok := deref(token)
 	sum := sha256.Sum256(raw)
 	digest := hex.EncodeToString(sum[:])
-	replayed := false
-	err := s.st.Update(ctx, func(tx *store.Tx) error {
-		if token != "" {
-			if err := tx.LockKey(ctx, []byte("ddb-token"), []byte(ri.Account), []byte(token)); err != nil {
+	err = s.st.Update(ctx, func(tx *store.Tx) error {
+		replayed = false
+		if tok != "" {
+			if err := tx.LockKey(ctx, []byte("ddb-token"), []byte(ri.Account), []byte(tok)); err != nil {
 				return err
 			}
 			var d string
 			var created int64
-			err := tx.QueryRow(ctx, "SELECT digest, created_at FROM ddb_tx_tokens WHERE account = ? AND region = ? AND token = ?", ri.Account, ri.Region, token).Scan(&d, &created)
+			err := tx.QueryRow(ctx, "SELECT digest, created_at FROM ddb_tx_tokens WHERE account = ? AND region = ? AND token = ?", ri.Account, ri.Region, tok).Scan(&d, &created)
 			switch {
 			case err == nil && s.now().Sub(time.UnixMilli(created)) < tokenLifetime:
 				if d != digest {
@@ -171,23 +197,18 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *dynamodbapi.Transa
 				return err
 			}
 		}
-		if err := s.runTransaction(ctx, tx, ops); err != nil {
+		if err := run(tx); err != nil {
 			return err
 		}
-		if token != "" {
-			_, err := tx.Exec(ctx, `INSERT INTO ddb_tx_tokens (account, region, token, digest, result, created_at) VALUES (?, ?, ?, ?, '', ?)
-				ON CONFLICT (account, region, token) DO UPDATE SET digest = excluded.digest, created_at = excluded.created_at`,
-				ri.Account, ri.Region, token, digest, s.now().UnixMilli())
-			return err
+		if tok == "" {
+			return nil
 		}
-		return nil
+		_, err := tx.Exec(ctx, `INSERT INTO ddb_tx_tokens (account, region, token, digest, result, created_at) VALUES (?, ?, ?, ?, '', ?)
+			ON CONFLICT (account, region, token) DO UPDATE SET digest = excluded.digest, created_at = excluded.created_at`,
+			ri.Account, ri.Region, tok, digest, s.now().UnixMilli())
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	out := &dynamodbapi.TransactWriteItemsOutput{}
-	out.ConsumedCapacity = transactCapacity(in.ReturnConsumedCapacity, ops, replayed)
-	return out, nil
+	return replayed, err
 }
 
 // runTransaction locks every item (in key order, so concurrent
@@ -268,15 +289,9 @@ func sortByKey(ops []*writeOp) {
 
 // transactCapacity charges a transaction's writes twice, per table.
 func transactCapacity(mode *string, ops []*writeOp, replayed bool) []dynamodbapi.ConsumedCapacity {
-	byTable := map[string]*capacity{}
-	var order []string
+	tc := newTableCapacities(mode)
 	for _, op := range ops {
-		c := byTable[op.t.Name]
-		if c == nil {
-			c = newCapacity(mode, op.t.Name)
-			byTable[op.t.Name] = c
-			order = append(order, op.t.Name)
-		}
+		c := tc.table(op.t.Name)
 		switch {
 		case replayed:
 			// A replayed request is charged as reads of the items.
@@ -287,13 +302,7 @@ func transactCapacity(mode *string, ops []*writeOp, replayed bool) []dynamodbapi
 			c.addWrite(op.ch, 2)
 		}
 	}
-	var out []dynamodbapi.ConsumedCapacity
-	for _, name := range order {
-		if cc := byTable[name].out(); cc != nil {
-			out = append(out, *cc)
-		}
-	}
-	return out
+	return tc.out()
 }
 
 // TransactGetItems reads up to 100 items as one consistent snapshot.
@@ -354,21 +363,10 @@ func (s *Service) TransactGetItems(ctx context.Context, in *dynamodbapi.Transact
 	if err != nil {
 		return nil, err
 	}
-	byTable := map[string]*capacity{}
-	var order []string
+	tc := newTableCapacities(in.ReturnConsumedCapacity)
 	for i, g := range gets {
-		c := byTable[g.t.Name]
-		if c == nil {
-			c = newCapacity(in.ReturnConsumedCapacity, g.t.Name)
-			byTable[g.t.Name] = c
-			order = append(order, g.t.Name)
-		}
-		c.addTable(2 * readUnits(sizes[i], true))
+		tc.table(g.t.Name).addTable(2 * readUnits(sizes[i], true))
 	}
-	for _, name := range order {
-		if cc := byTable[name].out(); cc != nil {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, *cc)
-		}
-	}
+	out.ConsumedCapacity = tc.out()
 	return out, nil
 }
