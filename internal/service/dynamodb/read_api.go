@@ -102,6 +102,36 @@ func (s *Service) shaper(ctx context.Context, src *source, mode string, proj *ex
 	}
 }
 
+// readExprs parses a Query's or Scan's filter (FilterExpression, or the
+// legacy filter map through legacy) and projection, then checks that
+// every expression attribute name and value was used.
+func readExprs(r *expr.Request, fe *string, legacyFilter map[string]dynamodbapi.Condition,
+	legacy func(map[string]dynamodbapi.Condition, string) (*expr.Condition, error), op *string,
+	pe *string, toGet []string) (*expr.Condition, *expr.Projection, error) {
+	if err := checkConditionalOperator(op, len(legacyFilter)); err != nil {
+		return nil, nil, err
+	}
+	var filter *expr.Condition
+	var err error
+	switch {
+	case fe != nil:
+		filter, err = r.Filter(*fe)
+	case len(legacyFilter) > 0:
+		filter, err = legacy(legacyFilter, deref(op))
+	}
+	if err != nil {
+		return nil, nil, exprErr(err)
+	}
+	proj, err := projection(r, pe, toGet)
+	if err != nil {
+		return nil, nil, exprErr(err)
+	}
+	if err := r.CheckUnused(); err != nil {
+		return nil, nil, exprErr(err)
+	}
+	return filter, proj, nil
+}
+
 // Query reads the items of one partition of a table or an index.
 func (s *Service) Query(ctx context.Context, in *dynamodbapi.QueryInput) (*dynamodbapi.QueryOutput, error) {
 	t, err := s.table(ctx, in.TableName)
@@ -134,25 +164,9 @@ func (s *Service) Query(ctx context.Context, in *dynamodbapi.QueryInput) (*dynam
 	if err != nil {
 		return nil, exprErr(err)
 	}
-	if err := checkConditionalOperator(in.ConditionalOperator, len(in.QueryFilter)); err != nil {
+	filter, proj, err := readExprs(r, in.FilterExpression, in.QueryFilter, expr.QueryFilter, in.ConditionalOperator, in.ProjectionExpression, in.AttributesToGet)
+	if err != nil {
 		return nil, err
-	}
-	var filter *expr.Condition
-	switch {
-	case in.FilterExpression != nil:
-		filter, err = r.Filter(*in.FilterExpression)
-	case len(in.QueryFilter) > 0:
-		filter, err = expr.QueryFilter(in.QueryFilter, deref(in.ConditionalOperator))
-	}
-	if err != nil {
-		return nil, exprErr(err)
-	}
-	proj, err := projection(r, in.ProjectionExpression, in.AttributesToGet)
-	if err != nil {
-		return nil, exprErr(err)
-	}
-	if err := r.CheckUnused(); err != nil {
-		return nil, exprErr(err)
 	}
 	if filter != nil {
 		what := "Filter Expression"
@@ -232,25 +246,9 @@ func (s *Service) Scan(ctx context.Context, in *dynamodbapi.ScanInput) (*dynamod
 	if err != nil {
 		return nil, err
 	}
-	if err := checkConditionalOperator(in.ConditionalOperator, len(in.ScanFilter)); err != nil {
+	filter, proj, err := readExprs(r, in.FilterExpression, in.ScanFilter, expr.ScanFilter, in.ConditionalOperator, in.ProjectionExpression, in.AttributesToGet)
+	if err != nil {
 		return nil, err
-	}
-	var filter *expr.Condition
-	switch {
-	case in.FilterExpression != nil:
-		filter, err = r.Filter(*in.FilterExpression)
-	case len(in.ScanFilter) > 0:
-		filter, err = expr.ScanFilter(in.ScanFilter, deref(in.ConditionalOperator))
-	}
-	if err != nil {
-		return nil, exprErr(err)
-	}
-	proj, err := projection(r, in.ProjectionExpression, in.AttributesToGet)
-	if err != nil {
-		return nil, exprErr(err)
-	}
-	if err := r.CheckUnused(); err != nil {
-		return nil, exprErr(err)
 	}
 	if err := checkScalarKeys(t, exprPaths(filter, proj)); err != nil {
 		return nil, err
