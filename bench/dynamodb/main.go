@@ -7,7 +7,7 @@
 //     replayed on keep-alive connections), against hako and against a bare
 //     net/http server on loopback that answers each operation with the
 //     bytes hako answered it with (same request and response sizes);
-//   - latency (p50, p99) of aws-sdk-go-v2's DynamoDB client at
+//   - latency (benchkit.P50, benchkit.P99) of aws-sdk-go-v2's DynamoDB client at
 //     concurrency 1 against both servers.
 //
 // The table is pay-per-request with hash key pk (S) and sort key sk (N),
@@ -126,23 +126,6 @@ func fatalf(format string, args ...any) {
 
 func progress(format string, args ...any) { fmt.Fprintf(os.Stderr, "# "+format+"\n", args...) }
 
-// cleanup runs the registered functions once, on return or on a signal.
-type cleanup struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (c *cleanup) add(f func()) { c.mu.Lock(); c.fns = append(c.fns, f); c.mu.Unlock() }
-func (c *cleanup) run() {
-	c.mu.Lock()
-	fns := c.fns
-	c.fns = nil
-	c.mu.Unlock()
-	for i := len(fns) - 1; i >= 0; i-- {
-		fns[i]()
-	}
-}
-
 // target is one server under load: hako or the baseline.
 type target struct {
 	name  string
@@ -154,14 +137,14 @@ type target struct {
 }
 
 func run(o options) error {
-	var cl cleanup
-	defer cl.run()
+	var cl benchkit.Cleanup
+	defer cl.Run()
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
 		progress("interrupted: cleaning up")
-		cl.run()
+		cl.Run()
 		os.Exit(1)
 	}()
 
@@ -169,7 +152,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	cl.add(func() { os.RemoveAll(tmp) })
+	cl.Add(func() { os.RemoveAll(tmp) })
 	hakoBin := o.hakoBin
 	if hakoBin == "" {
 		root, err := benchkit.ModuleRoot()
@@ -192,7 +175,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	cl.add(hp.Kill)
+	cl.Add(hp.Kill)
 	hako := &target{name: "hako", proc: hp, sdk: sdkClient(hp.URL())}
 	ctx := context.Background()
 	if err := createTable(ctx, hako.sdk); err != nil {
@@ -224,7 +207,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	cl.add(bp.Kill)
+	cl.Add(bp.Kill)
 	base := &target{name: "baseline", proc: bp, sdk: sdkClient(bp.URL())}
 	if err := base.buildRequests(); err != nil {
 		return err
@@ -238,7 +221,7 @@ func run(o options) error {
 					res := benchkit.Run(benchkit.Load{Addr: t.proc.Addr, Concurrency: conc, Warmup: o.warmup, Duration: o.duration}, t.op(op))
 					st := benchkit.Summarise(res, conc)
 					rep.add(op, "raw", conc, t.name, st)
-					progress("run %d/%d %-7s raw c=%-3d %-8s %8.0f req/s  p50 %6.0f µs  p99 %6.0f µs  errors %d %s",
+					progress("run %d/%d %-7s raw c=%-3d %-8s %8.0f req/s  benchkit.P50 %6.0f µs  benchkit.P99 %6.0f µs  errors %d %s",
 						r+1, o.runs, op, conc, t.name, st.PerSec, st.P50Us, st.P99Us, st.Errors, st.FirstErr)
 				}
 			}
@@ -250,7 +233,7 @@ func run(o options) error {
 			for _, t := range targets {
 				st := benchkit.Summarise(benchkit.Sequential(o.warmup/2, o.sdkDuration, t.sdkOp(ctx, op)), 1)
 				rep.add(op, "sdk", 1, t.name, st)
-				progress("run %d/%d %-7s SDK c=1   %-8s p50 %6.0f µs  p99 %6.0f µs  errors %d %s",
+				progress("run %d/%d %-7s SDK c=1   %-8s benchkit.P50 %6.0f µs  benchkit.P99 %6.0f µs  errors %d %s",
 					r+1, o.runs, op, t.name, st.P50Us, st.P99Us, st.Errors, st.FirstErr)
 			}
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/hako-dev/hako/bench/internal/benchkit"
@@ -79,38 +78,6 @@ func (r *report) add(op, client string, conc int, server string, st benchkit.Sta
 	}
 }
 
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func medianOf(sts []benchkit.Stats, f func(benchkit.Stats) float64) float64 {
-	xs := make([]float64, len(sts))
-	for i, s := range sts {
-		xs[i] = f(s)
-	}
-	return median(xs)
-}
-
-func errorsOf(sts []benchkit.Stats) int64 {
-	var n int64
-	for _, s := range sts {
-		n += s.Errors
-	}
-	return n
-}
-
-func perSec(s benchkit.Stats) float64 { return s.PerSec }
-func p50(s benchkit.Stats) float64    { return s.P50Us }
-func p99(s benchkit.Stats) float64    { return s.P99Us }
-
 func pct(a, b float64) string {
 	if b == 0 {
 		return "-"
@@ -144,25 +111,25 @@ func (r *report) print(w io.Writer, o options) {
 		if p.Client != "raw" {
 			continue
 		}
-		bt, ht := medianOf(p.Baseline, perSec), medianOf(p.Hako, perSec)
-		b50, h50 := medianOf(p.Baseline, p50), medianOf(p.Hako, p50)
-		b99, h99 := medianOf(p.Baseline, p99), medianOf(p.Hako, p99)
+		bt, ht := benchkit.MedianOf(p.Baseline, benchkit.PerSec), benchkit.MedianOf(p.Hako, benchkit.PerSec)
+		b50, h50 := benchkit.MedianOf(p.Baseline, benchkit.P50), benchkit.MedianOf(p.Hako, benchkit.P50)
+		b99, h99 := benchkit.MedianOf(p.Baseline, benchkit.P99), benchkit.MedianOf(p.Hako, benchkit.P99)
 		fmt.Fprintf(w, "%-7s %5d | %9.0f %8.0f %8.0f | %9.0f %8.0f %8.0f | %6s %6s %6s | %d/%d\n",
-			p.Op, p.Conc, bt, b50, b99, ht, h50, h99, pct(ht, bt), times(h50, b50), times(h99, b99), errorsOf(p.Baseline), errorsOf(p.Hako))
+			p.Op, p.Conc, bt, b50, b99, ht, h50, h99, pct(ht, bt), times(h50, b50), times(h99, b99), benchkit.ErrorsOf(p.Baseline), benchkit.ErrorsOf(p.Hako))
 	}
-	fmt.Fprintf(w, "(thr = hako's requests/s as a share of the baseline's; p50, p99 = hako's latency as a multiple of the baseline's; errors = baseline/hako)\n")
+	fmt.Fprintf(w, "(thr = hako's requests/s as a share of the baseline's; benchkit.P50, benchkit.P99 = hako's latency as a multiple of the baseline's; errors = baseline/hako)\n")
 
 	if !o.noSDK {
 		fmt.Fprintf(w, "\nSDK LATENCY: aws-sdk-go-v2 DynamoDB client, concurrency 1, %v per run\n", o.sdkDuration)
-		fmt.Fprintf(w, "%-7s | %8s %8s | %8s %8s | %6s %6s | %-20s | %s\n", "op", "base p50", "base p99", "hako p50", "hako p99", "p50", "p99", "added by hako (p50)", "errors")
+		fmt.Fprintf(w, "%-7s | %8s %8s | %8s %8s | %6s %6s | %-20s | %s\n", "op", "base benchkit.P50", "base benchkit.P99", "hako benchkit.P50", "hako benchkit.P99", "p50", "p99", "added by hako (benchkit.P50)", "errors")
 		for _, p := range r.Phases {
 			if p.Client != "sdk" {
 				continue
 			}
-			b50, h50 := medianOf(p.Baseline, p50), medianOf(p.Hako, p50)
-			b99, h99 := medianOf(p.Baseline, p99), medianOf(p.Hako, p99)
+			b50, h50 := benchkit.MedianOf(p.Baseline, benchkit.P50), benchkit.MedianOf(p.Hako, benchkit.P50)
+			b99, h99 := benchkit.MedianOf(p.Baseline, benchkit.P99), benchkit.MedianOf(p.Hako, benchkit.P99)
 			fmt.Fprintf(w, "%-7s | %6.0fµs %6.0fµs | %6.0fµs %6.0fµs | %6s %6s | %-20s | %d/%d\n",
-				p.Op, b50, b99, h50, h99, times(h50, b50), times(h99, b99), fmt.Sprintf("%.0f µs", h50-b50), errorsOf(p.Baseline), errorsOf(p.Hako))
+				p.Op, b50, b99, h50, h99, times(h50, b50), times(h99, b99), fmt.Sprintf("%.0f µs", h50-b50), benchkit.ErrorsOf(p.Baseline), benchkit.ErrorsOf(p.Hako))
 		}
 	}
 	if r.Memory.RSSKiB > 0 {

@@ -116,32 +116,15 @@ func fatalf(format string, args ...any) {
 
 func progress(format string, args ...any) { fmt.Fprintf(os.Stderr, "# "+format+"\n", args...) }
 
-// cleanup runs the registered functions once, on return or on a signal.
-type cleanup struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (c *cleanup) add(f func()) { c.mu.Lock(); c.fns = append(c.fns, f); c.mu.Unlock() }
-func (c *cleanup) run() {
-	c.mu.Lock()
-	fns := c.fns
-	c.fns = nil
-	c.mu.Unlock()
-	for i := len(fns) - 1; i >= 0; i-- {
-		fns[i]()
-	}
-}
-
 func run(o options) error {
-	var cl cleanup
-	defer cl.run()
+	var cl benchkit.Cleanup
+	defer cl.Run()
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
 		progress("interrupted: cleaning up")
-		cl.run()
+		cl.Run()
 		os.Exit(1)
 	}()
 
@@ -149,7 +132,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	cl.add(func() { os.RemoveAll(tmp) })
+	cl.Add(func() { os.RemoveAll(tmp) })
 	hakoBin := o.hakoBin
 	if hakoBin == "" {
 		root, err := benchkit.ModuleRoot()
@@ -177,7 +160,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	cl.add(base.Kill)
+	cl.Add(base.Kill)
 
 	rep := &report{Started: time.Now(), Machine: machineInfo(tmp), Settings: settingsOf(o)}
 	if !o.skipSmall {
@@ -203,12 +186,12 @@ func run(o options) error {
 
 // startHako starts hako on a new data directory; env is added to the
 // environment (HAKO_FSYNC=true for the large objects).
-func startHako(bin, dataDir string, env []string, cl *cleanup) (*benchkit.Proc, error) {
+func startHako(bin, dataDir string, env []string, cl *benchkit.Cleanup) (*benchkit.Proc, error) {
 	p, err := benchkit.StartProc(bin, []string{"--addr", "127.0.0.1:0", "--data-dir", dataDir}, append(os.Environ(), env...), 60*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	cl.add(p.Kill)
+	cl.Add(p.Kill)
 	// The bucket.
 	c := newBigConn(p.Addr)
 	defer c.close()
@@ -268,7 +251,7 @@ func (r *smallRequests) get(c *benchkit.Conn, i int64) error {
 	return err
 }
 
-func smallPhases(o options, rep *report, hakoBin string, base *benchkit.Proc, tmp string, cl *cleanup) error {
+func smallPhases(o options, rep *report, hakoBin string, base *benchkit.Proc, tmp string, cl *benchkit.Cleanup) error {
 	hako, err := startHako(hakoBin, filepath.Join(tmp, "data-small"), nil, cl)
 	if err != nil {
 		return err
@@ -319,7 +302,7 @@ func smallPhases(o options, rep *report, hakoBin string, base *benchkit.Proc, tm
 					wait()
 					st := benchkit.Summarise(res, conc)
 					rep.addSmall(op, conc, t.name, st)
-					progress("run %d/%d %-14s %-8s %8.0f req/s  p50 %6.0f µs  p99 %6.0f µs  errors %d %s",
+					progress("run %d/%d %-14s %-8s %8.0f req/s  benchkit.P50 %6.0f µs  benchkit.P99 %6.0f µs  errors %d %s",
 						run+1, o.runs, label, t.name, st.PerSec, st.P50Us, st.P99Us, st.Errors, st.FirstErr)
 				}
 			}
@@ -374,12 +357,12 @@ func sdkPhase(o options, rep *report, name, url string, body []byte) error {
 	}{{"PUT", put}, {"GET", get}} {
 		st := benchkit.Summarise(benchkit.Sequential(o.warmup/2, o.sdkDuration, p.fn), 1)
 		rep.addSDK(p.op, name, st)
-		progress("        SDK %s small c=1 %-8s p50 %6.0f µs  p99 %6.0f µs  errors %d %s", p.op, name, st.P50Us, st.P99Us, st.Errors, st.FirstErr)
+		progress("        SDK %s small c=1 %-8s benchkit.P50 %6.0f µs  benchkit.P99 %6.0f µs  errors %d %s", p.op, name, st.P50Us, st.P99Us, st.Errors, st.FirstErr)
 	}
 	return nil
 }
 
-func largePhases(o options, rep *report, hakoBin string, base *benchkit.Proc, tmp, files string, cl *cleanup) error {
+func largePhases(o options, rep *report, hakoBin string, base *benchkit.Proc, tmp, files string, cl *benchkit.Cleanup) error {
 	hako, err := startHako(hakoBin, filepath.Join(tmp, "data-large"), []string{"HAKO_FSYNC=true"}, cl)
 	if err != nil {
 		return err

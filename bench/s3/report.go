@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/hako-dev/hako/bench/internal/benchkit"
@@ -103,45 +102,13 @@ func (r *report) addLarge(op string, conc int, server string, res bigResult) {
 	p.Results[server] = append(p.Results[server], res)
 }
 
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func medianOf(sts []benchkit.Stats, f func(benchkit.Stats) float64) float64 {
-	xs := make([]float64, len(sts))
-	for i, s := range sts {
-		xs[i] = f(s)
-	}
-	return median(xs)
-}
-
-func errorsOf(sts []benchkit.Stats) int64 {
-	var n int64
-	for _, s := range sts {
-		n += s.Errors
-	}
-	return n
-}
-
 func medianMBps(rs []bigResult) float64 {
 	xs := make([]float64, len(rs))
 	for i, r := range rs {
 		xs[i] = r.MBps
 	}
-	return median(xs)
+	return benchkit.MedianF(xs)
 }
-
-func perSec(s benchkit.Stats) float64 { return s.PerSec }
-func p50(s benchkit.Stats) float64    { return s.P50Us }
-func p99(s benchkit.Stats) float64    { return s.P99Us }
 
 func pct(a, b float64) string {
 	if b == 0 {
@@ -169,20 +136,20 @@ func (r *report) print(w io.Writer, o options) {
 		fmt.Fprintf(w, "%-4s %5s | %9s %8s %8s | %9s %8s %8s | %6s %6s %6s | %s\n",
 			"op", "conc", "base/s", "p50 µs", "p99 µs", "hako/s", "p50 µs", "p99 µs", "thr", "p50", "p99", "errors")
 		for _, p := range r.Small {
-			bt, ht := medianOf(p.Baseline, perSec), medianOf(p.Hako, perSec)
-			b50, h50 := medianOf(p.Baseline, p50), medianOf(p.Hako, p50)
-			b99, h99 := medianOf(p.Baseline, p99), medianOf(p.Hako, p99)
+			bt, ht := benchkit.MedianOf(p.Baseline, benchkit.PerSec), benchkit.MedianOf(p.Hako, benchkit.PerSec)
+			b50, h50 := benchkit.MedianOf(p.Baseline, benchkit.P50), benchkit.MedianOf(p.Hako, benchkit.P50)
+			b99, h99 := benchkit.MedianOf(p.Baseline, benchkit.P99), benchkit.MedianOf(p.Hako, benchkit.P99)
 			fmt.Fprintf(w, "%-4s %5d | %9.0f %8.0f %8.0f | %9.0f %8.0f %8.0f | %6s %6s %6s | %d/%d\n",
-				p.Op, p.Conc, bt, b50, b99, ht, h50, h99, pct(ht, bt), times(h50, b50), times(h99, b99), errorsOf(p.Baseline), errorsOf(p.Hako))
+				p.Op, p.Conc, bt, b50, b99, ht, h50, h99, pct(ht, bt), times(h50, b50), times(h99, b99), benchkit.ErrorsOf(p.Baseline), benchkit.ErrorsOf(p.Hako))
 		}
-		fmt.Fprintf(w, "(thr = hako's requests/s as a share of the baseline's; p50, p99 = hako's latency as a multiple of the baseline's)\n")
+		fmt.Fprintf(w, "(thr = hako's requests/s as a share of the baseline's; benchkit.P50, benchkit.P99 = hako's latency as a multiple of the baseline's)\n")
 	}
 	if len(r.SDK) > 0 {
 		fmt.Fprintf(w, "\nSDK LATENCY (aws-sdk-go-v2 PutObject / GetObject of 4 KiB, concurrency 1, %v per run)\n", o.sdkDuration)
-		fmt.Fprintf(w, "%-4s | %8s %8s | %8s %8s | %s\n", "op", "base p50", "base p99", "hako p50", "hako p99", "added by hako (p50)")
+		fmt.Fprintf(w, "%-4s | %8s %8s | %8s %8s | %s\n", "op", "base benchkit.P50", "base benchkit.P99", "hako benchkit.P50", "hako benchkit.P99", "added by hako (benchkit.P50)")
 		for _, p := range r.SDK {
-			b50, h50 := medianOf(p.Baseline, p50), medianOf(p.Hako, p50)
-			fmt.Fprintf(w, "%-4s | %6.0fµs %6.0fµs | %6.0fµs %6.0fµs | %.0f µs\n", p.Op, b50, medianOf(p.Baseline, p99), h50, medianOf(p.Hako, p99), h50-b50)
+			b50, h50 := benchkit.MedianOf(p.Baseline, benchkit.P50), benchkit.MedianOf(p.Hako, benchkit.P50)
+			fmt.Fprintf(w, "%-4s | %6.0fµs %6.0fµs | %6.0fµs %6.0fµs | %.0f µs\n", p.Op, b50, benchkit.MedianOf(p.Baseline, benchkit.P99), h50, benchkit.MedianOf(p.Hako, benchkit.P99), h50-b50)
 		}
 	}
 	if len(r.Large) > 0 {
@@ -204,7 +171,7 @@ func (r *report) print(w io.Writer, o options) {
 		}
 	}
 	if len(r.MD5MBps) > 0 {
-		fmt.Fprintf(w, "MD5 of the same bytes on one core (the most one PUT can do: its ETag needs it): %.0f MB/s\n", median(r.MD5MBps))
+		fmt.Fprintf(w, "MD5 of the same bytes on one core (the most one PUT can do: its ETag needs it): %.0f MB/s\n", benchkit.MedianF(r.MD5MBps))
 	}
 	r.checkTargets(o)
 	fmt.Fprintf(w, "\nTARGETS\n")
@@ -241,7 +208,7 @@ func (r *report) checkTargets(o options) {
 			continue
 		}
 		goal := map[string]float64{"PUT": 5000, "GET": 10000}[p.Op]
-		got := medianOf(p.Hako, perSec)
+		got := benchkit.MedianOf(p.Hako, benchkit.PerSec)
 		r.Targets = append(r.Targets, target{What: fmt.Sprintf("small %s >= %.0f/s at concurrency %d", p.Op, goal, top),
 			Got: fmt.Sprintf("%.0f/s", got), Met: got >= goal})
 	}
