@@ -117,11 +117,11 @@ func (r *report) print(w io.Writer, o options) {
 		fmt.Fprintf(w, "%-7s %5d | %9.0f %8.0f %8.0f | %9.0f %8.0f %8.0f | %6s %6s %6s | %d/%d\n",
 			p.Op, p.Conc, bt, b50, b99, ht, h50, h99, pct(ht, bt), times(h50, b50), times(h99, b99), benchkit.ErrorsOf(p.Baseline), benchkit.ErrorsOf(p.Hako))
 	}
-	fmt.Fprintf(w, "(thr = hako's requests/s as a share of the baseline's; benchkit.P50, benchkit.P99 = hako's latency as a multiple of the baseline's; errors = baseline/hako)\n")
+	fmt.Fprintf(w, "(thr = hako's requests/s as a share of the baseline's; p50, p99 = hako's latency as a multiple of the baseline's; errors = baseline/hako)\n")
 
 	if !o.noSDK {
 		fmt.Fprintf(w, "\nSDK LATENCY: aws-sdk-go-v2 DynamoDB client, concurrency 1, %v per run\n", o.sdkDuration)
-		fmt.Fprintf(w, "%-7s | %8s %8s | %8s %8s | %6s %6s | %-20s | %s\n", "op", "base benchkit.P50", "base benchkit.P99", "hako benchkit.P50", "hako benchkit.P99", "p50", "p99", "added by hako (benchkit.P50)", "errors")
+		fmt.Fprintf(w, "%-7s | %8s %8s | %8s %8s | %6s %6s | %-20s | %s\n", "op", "base p50", "base p99", "hako p50", "hako p99", "p50", "p99", "added by hako (p50)", "errors")
 		for _, p := range r.Phases {
 			if p.Client != "sdk" {
 				continue

@@ -142,11 +142,11 @@ func (r *report) print(w io.Writer, o options) {
 			fmt.Fprintf(w, "%-4s %5d | %9.0f %8.0f %8.0f | %9.0f %8.0f %8.0f | %6s %6s %6s | %d/%d\n",
 				p.Op, p.Conc, bt, b50, b99, ht, h50, h99, pct(ht, bt), times(h50, b50), times(h99, b99), benchkit.ErrorsOf(p.Baseline), benchkit.ErrorsOf(p.Hako))
 		}
-		fmt.Fprintf(w, "(thr = hako's requests/s as a share of the baseline's; benchkit.P50, benchkit.P99 = hako's latency as a multiple of the baseline's)\n")
+		fmt.Fprintf(w, "(thr = hako's requests/s as a share of the baseline's; p50, p99 = hako's latency as a multiple of the baseline's)\n")
 	}
 	if len(r.SDK) > 0 {
 		fmt.Fprintf(w, "\nSDK LATENCY (aws-sdk-go-v2 PutObject / GetObject of 4 KiB, concurrency 1, %v per run)\n", o.sdkDuration)
-		fmt.Fprintf(w, "%-4s | %8s %8s | %8s %8s | %s\n", "op", "base benchkit.P50", "base benchkit.P99", "hako benchkit.P50", "hako benchkit.P99", "added by hako (benchkit.P50)")
+		fmt.Fprintf(w, "%-4s | %8s %8s | %8s %8s | %s\n", "op", "base p50", "base p99", "hako p50", "hako p99", "added by hako (p50)")
 		for _, p := range r.SDK {
 			b50, h50 := benchkit.MedianOf(p.Baseline, benchkit.P50), benchkit.MedianOf(p.Hako, benchkit.P50)
 			fmt.Fprintf(w, "%-4s | %6.0fµs %6.0fµs | %6.0fµs %6.0fµs | %.0f µs\n", p.Op, b50, benchkit.MedianOf(p.Baseline, benchkit.P99), h50, benchkit.MedianOf(p.Hako, benchkit.P99), h50-b50)
