@@ -78,13 +78,14 @@ func pkOf(k int) string { return fmt.Sprintf("p%03d", k/perPartition) }
 func skOf(k int) string { return strconv.Itoa(k % perPartition) }
 
 type options struct {
-	runs             int
-	duration, warmup time.Duration
-	sdkDuration      time.Duration
-	conc             []int
-	hakoBin          string
-	jsonPath         string
-	noSDK            bool
+	profile, profilePhase string
+	runs                  int
+	duration, warmup      time.Duration
+	sdkDuration           time.Duration
+	conc                  []int
+	hakoBin               string
+	jsonPath              string
+	noSDK                 bool
 }
 
 func main() {
@@ -98,6 +99,8 @@ func main() {
 	flag.StringVar(&o.hakoBin, "hako", "", "hako binary to measure (default: build ./cmd/hako with CGO_ENABLED=0)")
 	flag.StringVar(&o.jsonPath, "json", "", "also write the results as JSON to this file")
 	flag.BoolVar(&o.noSDK, "no-sdk", false, "skip the SDK latency phases")
+	flag.StringVar(&o.profile, "profile", "", "write a CPU profile of hako, taken during -profile-phase of the last run, to this file")
+	flag.StringVar(&o.profilePhase, "profile-phase", "GetItem c=32", `the raw-client phase to profile: "GetItem c=32", "Query c=1", ...`)
 	flag.StringVar(&serve, "serve-baseline", "", "internal: run the baseline server answering with the files of this directory")
 	flag.Parse()
 	if serve != "" {
@@ -218,10 +221,15 @@ func run(o options) error {
 		for _, conc := range o.conc {
 			for _, op := range ops {
 				for _, t := range targets {
+					wait := func() {}
+					if o.profile != "" && r == o.runs-1 && t == hako && o.profilePhase == fmt.Sprintf("%s c=%d", op, conc) {
+						wait = benchkit.StartProfile(t.proc.Addr, o.profile, int((o.warmup + o.duration).Seconds()), progress)
+					}
 					res := benchkit.Run(benchkit.Load{Addr: t.proc.Addr, Concurrency: conc, Warmup: o.warmup, Duration: o.duration}, t.op(op))
+					wait()
 					st := benchkit.Summarise(res, conc)
 					rep.add(op, "raw", conc, t.name, st)
-					progress("run %d/%d %-7s raw c=%-3d %-8s %8.0f req/s  benchkit.P50 %6.0f µs  benchkit.P99 %6.0f µs  errors %d %s",
+					progress("run %d/%d %-7s raw c=%-3d %-8s %8.0f req/s  p50 %6.0f µs  p99 %6.0f µs  errors %d %s",
 						r+1, o.runs, op, conc, t.name, st.PerSec, st.P50Us, st.P99Us, st.Errors, st.FirstErr)
 				}
 			}
@@ -233,7 +241,7 @@ func run(o options) error {
 			for _, t := range targets {
 				st := benchkit.Summarise(benchkit.Sequential(o.warmup/2, o.sdkDuration, t.sdkOp(ctx, op)), 1)
 				rep.add(op, "sdk", 1, t.name, st)
-				progress("run %d/%d %-7s SDK c=1   %-8s benchkit.P50 %6.0f µs  benchkit.P99 %6.0f µs  errors %d %s",
+				progress("run %d/%d %-7s SDK c=1   %-8s p50 %6.0f µs  p99 %6.0f µs  errors %d %s",
 					r+1, o.runs, op, t.name, st.P50Us, st.P99Us, st.Errors, st.FirstErr)
 			}
 		}

@@ -461,34 +461,7 @@ func maybeProfile(o options, run int, label, addr string) func() {
 	if o.profile == "" || run != o.runs-1 || label != o.profilePhase {
 		return func() {}
 	}
-	return startProfile(addr, o.profile, o.profileSeconds)
-}
-
-// startProfile collects a CPU profile of hako for secs seconds through
-// /_hako/debug/pprof/profile, while the phase runs; the returned function
-// waits for it.
-func startProfile(addr, path string, secs int) func() {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		resp, err := http.Get(fmt.Sprintf("http://%s/_hako/debug/pprof/profile?seconds=%d", addr, max(secs, 1)))
-		if err != nil {
-			progress("profile: %v", err)
-			return
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil || resp.StatusCode != http.StatusOK {
-			progress("profile: status %d, %v", resp.StatusCode, err)
-			return
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			progress("profile: %v", err)
-			return
-		}
-		progress("CPU profile of hako written to %s", path)
-	}()
-	return func() { <-done }
+	return benchkit.StartProfile(addr, o.profile, o.profileSeconds, progress)
 }
 
 type machine struct {
