@@ -3,10 +3,12 @@ package blob
 import (
 	"bytes"
 	"crypto/md5"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -231,4 +233,59 @@ func BenchmarkRead64MiB(b *testing.B) {
 			f.Close()
 		}
 	})
+}
+
+// BenchmarkConcurrentPut: c bodies of 16 MiB written at once through
+// ReadFrom with the default checksum, not synced: the CPU side of c
+// concurrent large PUTs, with the lanes as chosen (lanes.from), never, or
+// for every body.
+func BenchmarkConcurrentPut(b *testing.B) {
+	const size = 16 << 20
+	body := bytes.Repeat(randBytes(1<<20, 3), size>>20)
+	for _, c := range []int{1, 2, 4, 8, 16, 32} {
+		for _, mode := range []string{"crypto-md5", "default", "lanes"} {
+			b.Run(fmt.Sprintf("c=%d/%s", c, mode), func(b *testing.B) {
+				s := newStore(b, Options{NoSync: true})
+				switch {
+				case s.lanes.from == 0 && mode != "crypto-md5":
+					b.Skip("no AVX2")
+				case mode == "crypto-md5":
+					s.lanes.from = 0
+				case mode == "lanes":
+					s.lanes.from = 1
+				}
+				b.SetBytes(int64(c) * size)
+				for b.Loop() {
+					var wg sync.WaitGroup
+					ids := make([]ID, c)
+					for i := range c {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							w, err := s.Create(CRC64NVME)
+							if err != nil {
+								b.Error(err)
+								return
+							}
+							defer w.Abort()
+							if _, err := w.ReadFrom(bytes.NewReader(body)); err != nil {
+								b.Error(err)
+								return
+							}
+							w.Sums()
+							if ids[i], err = w.Commit(); err != nil {
+								b.Error(err)
+							}
+						}()
+					}
+					wg.Wait()
+					b.StopTimer()
+					for _, id := range ids {
+						s.Delete(id)
+					}
+					b.StartTimer()
+				}
+			})
+		}
+	}
 }

@@ -2,9 +2,11 @@
 // outside the database, in the data directory.
 //
 // A body is hashed while it is written (MD5 for ETags and any of S3's
-// checksum algorithms). A small one (at most 64 KiB) is kept in memory and
-// appended by Commit to a shared pack file (pack.go); a larger one is
-// streamed into a temporary file, which Commit syncs and renames into place.
+// checksum algorithms; large bodies written at the same time share one
+// multi-buffer MD5, md5lanes.go). A small one (at most 64 KiB) is kept in
+// memory and appended by Commit to a shared pack file (pack.go); a larger
+// one is streamed into a temporary file, which Commit syncs and renames
+// into place.
 // Either way the blob gets its ID at Commit, and only after Commit returns
 // may the caller commit the metadata that references the ID; a crash in
 // between leaves an unreferenced blob, which Sweep removes later. No
@@ -110,6 +112,8 @@ type Store struct {
 
 	packs *packs // small blobs (pack.go)
 
+	lanes md5Lanes // MD5 of concurrent large bodies (md5lanes.go)
+
 	trashMu   sync.Mutex
 	trashQ    []string // deleted blob files to unlink
 	trashBusy bool     // an unlinker goroutine runs
@@ -143,6 +147,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		log:    opts.Logger,
 		active: map[string]struct{}{},
 	}
+	s.lanes.from = lanesFrom()
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -170,6 +175,14 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
 	return s, nil
+}
+
+// Close stops the store's background hashing once the Writers still open
+// have ended; Writers created afterwards hash on their own goroutines. The
+// store stays usable.
+func (s *Store) Close() error {
+	s.lanes.close()
+	return nil
 }
 
 // Dir returns the store's directory.

@@ -40,6 +40,9 @@ type Writer struct {
 	flushed int64 // bytes already handed to early writeback
 	err     error // sticky: a failed Writer can only Abort
 	done    bool
+	picked  bool     // the MD5 implementation is chosen (pickMD5)
+	large   bool     // counted in s.lanes.large
+	lane    *laneMD5 // the MD5 hasher, when it is the store's lanes
 
 	md5in   chan []byte // helper goroutine hashing MD5, started on the first large Write
 	md5done chan struct{}
@@ -116,6 +119,9 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
+	if !w.picked && len(p) > 0 {
+		w.pickMD5(len(p) >= parallelMin)
+	}
 	if w.f == nil && w.n+int64(len(p)) <= smallMax {
 		w.h.write(p)
 		w.buffer(p)
@@ -160,8 +166,21 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 	buf := *bp
 	first := buf[:readChunk]
 	n, rerr := io.ReadFull(r, first)
+	// A body that fills the first chunk counts as large at once but picks
+	// its MD5 after its next chunk, by when the bodies of a burst that
+	// arrived with it count too: pipeline hashes this chunk then.
+	later := rerr == nil && !w.picked && w.h.md5 != nil
 	if n > 0 {
-		w.h.write(first[:n])
+		switch {
+		case later:
+			w.countLarge()
+			w.h.writeOthers(first[:n])
+		case !w.picked:
+			w.pickMD5(rerr == nil)
+			fallthrough
+		default:
+			w.h.write(first[:n])
+		}
 		if rerr == nil || !w.buffer(first[:n]) {
 			if err := w.spill(); err != nil {
 				return 0, err
@@ -177,7 +196,11 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 			m, err := w.copyInline(r, first)
 			return int64(n) + m, err
 		}
-		m, err := w.pipeline(r, buf)
+		var unhashed []byte
+		if later {
+			unhashed = first[:n:readChunk]
+		}
+		m, err := w.pipeline(r, buf, unhashed)
 		return int64(n) + m, err
 	case io.EOF, io.ErrUnexpectedEOF:
 		return int64(n), nil
@@ -186,26 +209,47 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 	}
 }
 
-// pipeline is ReadFrom for the rest of a large body.
-func (w *Writer) pipeline(r io.Reader, buf []byte) (int64, error) {
+// pipeline is ReadFrom for the rest of a large body. unhashed, if not
+// nil, is the body's first chunk (buf's first readChunk), written but not
+// yet hashed with MD5, whose implementation pipeline then picks.
+func (w *Writer) pipeline(r io.Reader, buf []byte, unhashed []byte) (int64, error) {
 	free := make(chan []byte, readBufs)
 	for i := range readBufs {
+		if i == 0 && unhashed != nil {
+			continue // back once hashed
+		}
 		free <- buf[i*readChunk : (i+1)*readChunk : (i+1)*readChunk]
 	}
 	work := make(chan []byte, readBufs)
 	hashed := make(chan struct{})
-	go func(md5 interface{ Write([]byte) (int, error) }) {
-		defer close(hashed)
-		for p := range work {
-			md5.Write(p)
-			free <- p[:cap(p)]
+	started := false
+	start := func() {
+		started = true
+		if !w.picked {
+			w.pickMD5(true)
 		}
-	}(w.h.md5)
+		go func(md5 interface{ Write([]byte) (int, error) }) {
+			defer close(hashed)
+			for p := range work {
+				md5.Write(p)
+				free <- p[:cap(p)]
+			}
+		}(w.h.md5)
+		if unhashed != nil {
+			work <- unhashed
+		}
+	}
+	if unhashed == nil {
+		start()
+	}
 	var total int64
 	var err error
 	for {
 		b := <-free
 		n, rerr := io.ReadFull(r, b)
+		if !started {
+			start()
+		}
 		if n > 0 {
 			work <- b[:n]
 			w.h.writeOthers(b[:n])
@@ -315,6 +359,47 @@ func (fl *flusher) stop() {
 	<-fl.done
 }
 
+// pickMD5 chooses, before the first byte is hashed (a hash state cannot
+// move to another implementation), between crypto/md5 and the store's
+// shared lanes: the lanes for a large body while lanes.from large bodies
+// or more (it included) are being hashed, when MD5 on one core per body is
+// what the CPUs run out of.
+func (w *Writer) pickMD5(large bool) {
+	w.picked = true
+	if !large || w.h.md5 == nil {
+		return
+	}
+	if n := w.countLarge(); w.s.lanes.from == 0 || n < w.s.lanes.from {
+		return
+	}
+	if m := w.s.lanes.newHash(); m != nil {
+		w.h.md5, w.lane = m, m
+	}
+}
+
+// countLarge counts the body as large, once, and returns the count.
+func (w *Writer) countLarge() int32 {
+	if w.large {
+		return w.s.lanes.large.Load()
+	}
+	w.large = true
+	return w.s.lanes.large.Add(1)
+}
+
+// hashed ends the hashing: the lanes' hasher goes back to the store (its
+// digest kept if keepSum), and the body no longer counts as large (one
+// waiting for its sync fills no lanes). It is idempotent.
+func (w *Writer) hashed(keepSum bool) {
+	if w.lane != nil {
+		w.lane.release(keepSum)
+		w.lane = nil
+	}
+	if w.large {
+		w.s.lanes.large.Add(-1)
+		w.large = false
+	}
+}
+
 func (w *Writer) startHelper() {
 	if w.md5in != nil {
 		return
@@ -357,6 +442,7 @@ func (w *Writer) Commit() (ID, error) {
 		w.Abort()
 		return "", err
 	}
+	w.hashed(true)
 	var id ID
 	var err error
 	if w.f == nil {
@@ -429,6 +515,7 @@ func (w *Writer) Abort() {
 	}
 	w.done = true
 	w.stopHelper()
+	w.hashed(false)
 	w.wb.stop()
 	w.wb = nil
 	w.releaseMem()
