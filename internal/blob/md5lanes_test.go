@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -347,18 +348,28 @@ func TestLanesFrom(t *testing.T) {
 	}
 }
 
-// gatedReader holds back the rest of a body until n large bodies count.
-type gatedReader struct {
+// gate holds back the rest of the bodies of a burst until n large bodies
+// count, then lets them all through.
+type gate struct {
 	s    *Store
 	n    int32
+	open atomic.Bool
+}
+
+type gatedReader struct {
+	g    *gate
 	rest io.Reader
 }
 
-func (g *gatedReader) Read(p []byte) (int, error) {
-	for g.s.lanes.large.Load() < g.n {
+func (r *gatedReader) Read(p []byte) (int, error) {
+	for !r.g.open.Load() {
+		if r.g.s.lanes.large.Load() >= r.g.n {
+			r.g.open.Store(true)
+			break
+		}
 		time.Sleep(time.Millisecond)
 	}
-	return g.rest.Read(p)
+	return r.rest.Read(p)
 }
 
 // TestBurstOnLanes: bodies arriving together all hash on the lanes, the
@@ -367,7 +378,9 @@ func TestBurstOnLanes(t *testing.T) {
 	s := newStore(t, Options{NoSync: true})
 	skipWithoutVector(t, s)
 	n := s.lanes.from + 2
-	var wg sync.WaitGroup
+	g := &gate{s: s, n: n}
+	var wg, read sync.WaitGroup
+	read.Add(int(n))
 	for i := range n {
 		wg.Add(1)
 		go func() {
@@ -375,18 +388,22 @@ func TestBurstOnLanes(t *testing.T) {
 			data := randBytes(3*readChunk+int(i), uint64(i))
 			w, err := s.Create(CRC32)
 			if err != nil {
+				read.Done()
 				t.Error(err)
 				return
 			}
 			defer w.Abort()
-			r := io.MultiReader(bytes.NewReader(data[:readChunk]), &gatedReader{s: s, n: n, rest: bytes.NewReader(data[readChunk:])})
-			if _, err := w.ReadFrom(r); err != nil {
+			r := io.MultiReader(bytes.NewReader(data[:readChunk]), &gatedReader{g: g, rest: bytes.NewReader(data[readChunk:])})
+			_, err = w.ReadFrom(r)
+			read.Done()
+			if err != nil {
 				t.Error(err)
 				return
 			}
 			if w.lane == nil {
 				t.Errorf("body %d of a burst of %d not on the lanes", i, n)
 			}
+			read.Wait() // none ends (and stops counting) before all picked
 			if w.Sums().MD5 != md5.Sum(data) {
 				t.Errorf("body %d: MD5 differs", i)
 			}
