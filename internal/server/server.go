@@ -62,6 +62,7 @@ type Server struct {
 	logs   *logs.Service
 	lambda *lambda.Service
 	s3     *s3.Service
+	blobs  *blob.Store
 	ddb    *dynamodb.Service
 	events *events.Dispatcher
 	http   *http.Server
@@ -131,6 +132,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("s3 blobs: %w", err)
 	}
+	s.blobs = blobs
 	s.s3, err = s3.New(ctx, s3.Config{Store: st, Blobs: blobs, Events: s.events, Clock: s.clock, Logger: s.logger.With("service", "s3")})
 	if err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
@@ -369,6 +371,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	if s.s3 != nil {
 		errs = append(errs, s.s3.Close())
+	}
+	if s.blobs != nil {
+		errs = append(errs, s.blobs.Close()) // after S3, its last user
 	}
 	if s.ddb != nil {
 		errs = append(errs, s.ddb.Close())
