@@ -107,7 +107,15 @@ func (t *tableMeta) index(name string) *indexMeta {
 }
 
 // indexes returns the GSIs and then the LSIs.
+// Callers only read the result: it may be one of t's own slices (no
+// allocation on the write path for tables with one kind of index or none).
 func (t *tableMeta) indexes() []*indexMeta {
+	switch {
+	case len(t.LSIs) == 0:
+		return t.GSIs
+	case len(t.GSIs) == 0:
+		return t.LSIs
+	}
 	out := make([]*indexMeta, 0, len(t.GSIs)+len(t.LSIs))
 	out = append(out, t.GSIs...)
 	return append(out, t.LSIs...)
