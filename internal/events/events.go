@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -36,6 +37,19 @@ type Delivery struct {
 	// OrderKey, when set, makes deliveries with the same key go out one at
 	// a time, in the order they were written.
 	OrderKey string `json:"orderKey,omitempty"`
+	// Retry, when set, replaces the dispatcher's retry policy for this
+	// delivery (an SNS subscription's delivery policy, an EventBridge
+	// target's RetryPolicy).
+	Retry *Retry `json:"retry,omitempty"`
+	// DeadLetter, when set, is enqueued in place of this delivery when it is
+	// given up (a dead-letter queue), in the same transaction as the
+	// removal. The dispatcher adds to its Attrs "deadLetter.error" (the last
+	// error's text), "deadLetter.attempts" (tries made) and
+	// "deadLetter.reason" ("permanent", "maxAttempts" or "maxAge").
+	DeadLetter *Delivery `json:"deadLetter,omitempty"`
+	// Delay postpones the first attempt (SNS/EventBridge never need it;
+	// schedulers' flexible windows do).
+	Delay time.Duration `json:"-"`
 
 	// Set by the dispatcher for handlers.
 	ID        string    `json:"-"`
@@ -56,9 +70,13 @@ func (p permanent) Unwrap() error { return p.err }
 func Permanent(err error) error { return permanent{err} }
 
 // Retry is the retry policy of failed deliveries: exponential backoff from
-// Base, capped at Max, until the delivery is older than MaxAge.
+// Base, capped at Max, until the delivery is older than MaxAge or, when
+// MaxAttempts > 0, has been tried MaxAttempts times.
 type Retry struct {
-	Base, Max, MaxAge time.Duration
+	Base        time.Duration `json:"base,omitempty"`
+	Max         time.Duration `json:"max,omitempty"`
+	MaxAge      time.Duration `json:"maxAge,omitempty"`
+	MaxAttempts int           `json:"maxAttempts,omitempty"`
 }
 
 // DefaultRetry retries for a day, as AWS's event sources do for
@@ -193,9 +211,10 @@ func (d *Dispatcher) Enqueue(ctx context.Context, tx *store.Tx, ds ...Delivery) 
 		if err != nil {
 			return err
 		}
+		due := now/1e6 + del.Delay.Milliseconds()
 		// seq orders deliveries of one key: time, then position.
 		if _, err := tx.Exec(ctx, `INSERT INTO events_outbox (id, seq, kind, order_key, body, attempts, due_at, lease_at, created_at)
-			VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`, uuid.NewString(), now+int64(i), del.Kind, del.OrderKey, string(body), now/1e6, now/1e6); err != nil {
+			VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`, uuid.NewString(), now+int64(i), del.Kind, del.OrderKey, string(body), due, due); err != nil {
 			return err
 		}
 	}
@@ -343,20 +362,55 @@ func (d *Dispatcher) deliver(r row) {
 		return // shutting down: the lease expires and it runs again
 	}
 	now := d.clk.Now()
+	pol := d.cfg.Retry
+	if del.Retry != nil {
+		pol = *del.Retry
+		if pol.Base <= 0 {
+			pol.Base = d.cfg.Retry.Base
+		}
+		if pol.Max <= 0 {
+			pol.Max = d.cfg.Retry.Max
+		}
+		if pol.MaxAge <= 0 {
+			pol.MaxAge = d.cfg.Retry.MaxAge
+		}
+	}
 	var p permanent
+	reason := ""
 	switch {
 	case err == nil:
-		d.finish(r.id)
-	case errors.As(err, &p) || now.Sub(del.CreatedAt) >= d.cfg.Retry.MaxAge:
+	case errors.As(err, &p):
+		reason = "permanent"
+	case pol.MaxAttempts > 0 && del.Attempt >= pol.MaxAttempts:
+		reason = "maxAttempts"
+	case now.Sub(del.CreatedAt) >= pol.MaxAge:
+		reason = "maxAge"
+	}
+	switch {
+	case err == nil:
+		d.finish(r.id, nil)
+	case reason != "":
 		d.log.Warn("delivery given up", "kind", del.Kind, "target", del.Target, "attempts", del.Attempt, "err", err)
 		if d.cfg.Failed != nil {
 			d.cfg.Failed(&del, err)
 		}
-		d.finish(r.id)
+		var dl *Delivery
+		if del.DeadLetter != nil {
+			cp := *del.DeadLetter
+			cp.Attrs = make(map[string]string, len(del.DeadLetter.Attrs)+3)
+			for k, v := range del.DeadLetter.Attrs {
+				cp.Attrs[k] = v
+			}
+			cp.Attrs["deadLetter.error"] = err.Error()
+			cp.Attrs["deadLetter.attempts"] = strconv.Itoa(del.Attempt)
+			cp.Attrs["deadLetter.reason"] = reason
+			dl = &cp
+		}
+		d.finish(r.id, dl)
 	default:
-		delay := d.cfg.Retry.Base << min(r.attempts, 30)
-		if delay > d.cfg.Retry.Max || delay <= 0 {
-			delay = d.cfg.Retry.Max
+		delay := pol.Base << min(r.attempts, 30)
+		if delay > pol.Max || delay <= 0 {
+			delay = pol.Max
 		}
 		d.st.Update(ctx, func(tx *store.Tx) error {
 			_, err := tx.Exec(ctx, "UPDATE events_outbox SET attempts = ?, due_at = ?, lease_at = 0 WHERE id = ?",
@@ -366,11 +420,19 @@ func (d *Dispatcher) deliver(r row) {
 	}
 }
 
-func (d *Dispatcher) finish(id string) {
+// finish deletes a delivery done with and enqueues its dead letter, if
+// any, in the same transaction.
+func (d *Dispatcher) finish(id string, dead *Delivery) {
 	ctx := context.WithoutCancel(d.ctx)
 	err := d.st.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM events_outbox WHERE id = ?", id)
-		return err
+		res, err := tx.Exec(ctx, "DELETE FROM events_outbox WHERE id = ?", id)
+		if err != nil || dead == nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // another node finished it
+		}
+		return d.Enqueue(ctx, tx, *dead)
 	})
 	if err != nil {
 		d.log.Warn("outbox delete failed", "id", id, "err", err)

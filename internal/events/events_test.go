@@ -213,3 +213,46 @@ func TestPostgresTwoDispatchers(t *testing.T) {
 	}
 	t.Logf("node a delivered %d, node b %d", len(ra.list()), len(rb.list()))
 }
+
+func TestPerDeliveryRetryAndDeadLetter(t *testing.T) {
+	st := openStore(t, "sqlite")
+	fake := clock.NewFake(time.Now())
+	r := &recorder{fail: map[string]int{"twice": 1000}, perm: map[string]bool{"gone": true}}
+	d := newDispatcher(t, st, fake, r, nil)
+	dlq := &recorder{}
+	dead := &Delivery{Kind: "dlq", Target: "q", Payload: []byte("dead"), Attrs: map[string]string{"rule": "r1"}}
+	var gotAttrs []map[string]string
+	var mu sync.Mutex
+	d.Register("dlq", func(ctx context.Context, del *Delivery) error {
+		mu.Lock()
+		gotAttrs = append(gotAttrs, del.Attrs)
+		mu.Unlock()
+		return dlq.handle(ctx, del)
+	})
+	enqueue(t, st, d, false,
+		Delivery{Kind: "test", Target: "t", Payload: []byte("twice"), Retry: &Retry{MaxAttempts: 2}, DeadLetter: dead},
+		Delivery{Kind: "test", Target: "t", Payload: []byte("gone"), DeadLetter: dead},
+		Delivery{Kind: "test", Target: "t", Payload: []byte("later"), Delay: 10 * time.Second})
+	waitFor(t, "the permanent failure's dead letter", func() bool { return len(dlq.list()) == 1 })
+	time.Sleep(50 * time.Millisecond)
+	if len(r.list()) != 0 {
+		t.Fatalf("a delayed delivery went out early: %v", r.list())
+	}
+	fake.Advance(time.Second) // the retry of "twice": its second and last attempt
+	waitFor(t, "the exhausted delivery's dead letter", func() bool { return len(dlq.list()) == 2 })
+	fake.Advance(10 * time.Second)
+	waitFor(t, "the delayed delivery", func() bool { return len(r.list()) == 1 })
+	mu.Lock()
+	defer mu.Unlock()
+	reasons := map[string]bool{}
+	for _, a := range gotAttrs {
+		if a["rule"] != "r1" || a["deadLetter.error"] == "" {
+			t.Errorf("dead letter attrs %v", a)
+		}
+		reasons[a["deadLetter.reason"]+"@"+a["deadLetter.attempts"]] = true
+	}
+	if !reasons["permanent@1"] || !reasons["maxAttempts@2"] {
+		t.Errorf("reasons %v", reasons)
+	}
+	waitFor(t, "an empty outbox", func() bool { n, _ := d.Pending(context.Background()); return n == 0 })
+}

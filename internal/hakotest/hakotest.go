@@ -22,8 +22,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -163,6 +166,21 @@ func (s *Server) AWSConfig() aws.Config {
 // SQS returns an SQS client.
 func (s *Server) SQS(opts ...func(*sqs.Options)) *sqs.Client {
 	return sqs.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// SNS returns an SNS client.
+func (s *Server) SNS(opts ...func(*sns.Options)) *sns.Client {
+	return sns.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// EventBridge returns an EventBridge client.
+func (s *Server) EventBridge(opts ...func(*eventbridge.Options)) *eventbridge.Client {
+	return eventbridge.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// Scheduler returns an EventBridge Scheduler client.
+func (s *Server) Scheduler(opts ...func(*scheduler.Options)) *scheduler.Client {
+	return scheduler.NewFromConfig(s.AWSConfig(), opts...)
 }
 
 // Lambda returns a Lambda client.

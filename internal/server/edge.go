@@ -509,6 +509,10 @@ func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
 			w.Write(zipb)
 			return
 		}
+		if strings.HasPrefix(r.URL.Path, "/_hako/sns/") {
+			s.sns.HTTPHandler().ServeHTTP(w, r)
+			return
+		}
 		if strings.HasPrefix(r.URL.Path, "/_hako/debug/pprof/") {
 			// Profiles for operators and benchmarks: /_hako/debug/pprof/profile?seconds=10
 			r2 := r.Clone(r.Context())

@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/hako-dev/hako/internal/events"
 	"github.com/hako-dev/hako/internal/protocol/awserr"
 	"github.com/hako-dev/hako/internal/service/lambda"
 	"github.com/hako-dev/hako/internal/service/s3"
+	"github.com/hako-dev/hako/internal/service/sns"
 	"github.com/hako-dev/hako/internal/service/sqs"
 )
 
@@ -26,11 +29,43 @@ func (s *Server) registerEventHandlers() {
 	})
 	s.events.Register("sqs", s.deliverSQS)
 	s.events.Register("lambda", s.deliverLambda)
+	s.events.Register("sns", s.deliverSNS)
+	s.events.Register("events", s.eb.DeliverToBus)
 }
 
-// deliverSQS sends the payload to the queue d.Target.
+// deliverSNS publishes the payload (the message) to the topic d.Target.
+// Attrs may set "subject", "groupId", "dedupId" and "messageAttributes" (a
+// JSON object of SNS message attribute values, as Publish takes them).
+func (s *Server) deliverSNS(ctx context.Context, d *events.Delivery) error {
+	m := sns.Message{Message: string(d.Payload), Subject: d.Attrs["subject"], GroupID: d.Attrs["groupId"], DedupID: d.Attrs["dedupId"]}
+	if a := d.Attrs["messageAttributes"]; a != "" {
+		if err := json.Unmarshal([]byte(a), &m.MessageAttributes); err != nil {
+			return events.Permanent(fmt.Errorf("delivery %s: message attributes: %w", d.ID, err))
+		}
+	}
+	err := s.sns.PublishInternal(ctx, d.Target, m)
+	var ae *awserr.Error
+	if errors.Is(err, sns.ErrNoSuchTopic) || errors.As(err, &ae) {
+		return events.Permanent(err)
+	}
+	return err
+}
+
+// deliverSQS sends the payload to the queue d.Target. Attrs may set
+// "sender" (the SenderId; S3's by default), "groupId" and "dedupId" (FIFO
+// queues) and "messageAttributes" (a JSON object of SQS message attribute
+// values, as SendMessage takes them).
 func (s *Server) deliverSQS(ctx context.Context, d *events.Delivery) error {
-	err := s.sqs.SendFrom(ctx, d.Target, s3Sender, string(d.Payload))
+	m := sqs.Message{Sender: d.Attrs["sender"], Body: string(d.Payload), GroupID: d.Attrs["groupId"], DedupID: d.Attrs["dedupId"]}
+	if m.Sender == "" {
+		m.Sender = s3Sender
+	}
+	if a := d.Attrs["messageAttributes"]; a != "" {
+		if err := json.Unmarshal([]byte(a), &m.Attributes); err != nil {
+			return events.Permanent(fmt.Errorf("delivery %s: message attributes: %w", d.ID, err))
+		}
+	}
+	err := s.sqs.SendInternal(ctx, d.Target, m)
 	if errors.Is(err, sqs.ErrNoSuchQueue) || errors.Is(err, sqs.ErrRejected) {
 		return events.Permanent(err)
 	}

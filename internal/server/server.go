@@ -27,18 +27,24 @@ import (
 	"github.com/hako-dev/hako/internal/model"
 	"github.com/hako-dev/hako/internal/model/dynamodbapi"
 	"github.com/hako-dev/hako/internal/model/dynamodbstreamsapi"
+	"github.com/hako-dev/hako/internal/model/eventbridgeapi"
 	"github.com/hako-dev/hako/internal/model/lambdaapi"
 	"github.com/hako-dev/hako/internal/model/logsapi"
 	"github.com/hako-dev/hako/internal/model/s3api"
+	"github.com/hako-dev/hako/internal/model/schedulerapi"
+	"github.com/hako-dev/hako/internal/model/snsapi"
 	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/model/stsapi"
 	"github.com/hako-dev/hako/internal/protocol/restroute"
 	"github.com/hako-dev/hako/internal/runtime"
 	"github.com/hako-dev/hako/internal/runtime/langs"
 	"github.com/hako-dev/hako/internal/service/dynamodb"
+	"github.com/hako-dev/hako/internal/service/eventbridge"
 	"github.com/hako-dev/hako/internal/service/lambda"
 	"github.com/hako-dev/hako/internal/service/logs"
 	"github.com/hako-dev/hako/internal/service/s3"
+	"github.com/hako-dev/hako/internal/service/scheduler"
+	"github.com/hako-dev/hako/internal/service/sns"
 	"github.com/hako-dev/hako/internal/service/sqs"
 	"github.com/hako-dev/hako/internal/service/sts"
 	"github.com/hako-dev/hako/internal/store"
@@ -64,6 +70,9 @@ type Server struct {
 	s3     *s3.Service
 	blobs  *blob.Store
 	ddb    *dynamodb.Service
+	sns    *sns.Service
+	eb     *eventbridge.Service
+	sched  *scheduler.Service
 	events *events.Dispatcher
 	http   *http.Server
 	// python is the host's python3 interpreter, resolved once.
@@ -143,6 +152,22 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("dynamodb: %w", err)
 	}
+	s.sns, err = sns.New(ctx, sns.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "sns"), Events: s.events,
+		Endpoint: s.Endpoint, QueueInfo: s.sqs.QueueInfo})
+	if err != nil {
+		s.Shutdown(context.Background()) // closes what was opened so far
+		return nil, fmt.Errorf("sns: %w", err)
+	}
+	s.eb, err = eventbridge.New(ctx, eventbridge.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "events"), Events: s.events})
+	if err != nil {
+		s.Shutdown(context.Background()) // closes what was opened so far
+		return nil, fmt.Errorf("eventbridge: %w", err)
+	}
+	s.sched, err = scheduler.New(ctx, scheduler.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "scheduler"), Events: s.events})
+	if err != nil {
+		s.Shutdown(context.Background()) // closes what was opened so far
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
 	if err := langs.Install(s.runtimesDir()); err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("install runtime clients: %w", err)
@@ -213,6 +238,30 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		validation: s.ddb.ValidationError,
 		health:     s.ddb.Health,
 	})
+	s.register(&binding{
+		model: snsapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return snsapi.Dispatch(ctx, s.sns, op, in)
+		},
+		validation: s.sns.ValidationError,
+		health:     s.sns.Health,
+	})
+	s.register(&binding{
+		model: eventbridgeapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return eventbridgeapi.Dispatch(ctx, s.eb, op, in)
+		},
+		validation: s.eb.ValidationError,
+		health:     s.eb.Health,
+	})
+	s.register(&binding{
+		model: schedulerapi.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return schedulerapi.Dispatch(ctx, s.sched, op, in)
+		},
+		validation: s.sched.ValidationError,
+		health:     s.sched.Health,
+	})
 	// S3 last: its routes catch every path.
 	s.register(&binding{
 		model: s3api.Service,
@@ -227,6 +276,8 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	})
 	s.registerEventHandlers()
 	s.events.Start()
+	s.eb.Start()
+	s.sched.Start()
 	return s, nil
 }
 
@@ -366,8 +417,17 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.lambda != nil {
 		errs = append(errs, s.lambda.Close())
 	}
+	if s.sched != nil {
+		errs = append(errs, s.sched.Close())
+	}
+	if s.eb != nil {
+		errs = append(errs, s.eb.Close())
+	}
 	if s.events != nil {
 		errs = append(errs, s.events.Close())
+	}
+	if s.sns != nil {
+		errs = append(errs, s.sns.Close())
 	}
 	if s.s3 != nil {
 		errs = append(errs, s.s3.Close())

@@ -63,6 +63,9 @@ var files = map[string]string{
 	"logs":                    "cloudwatch-logs-2014-03-28.json",
 	"dynamodb":                "dynamodb-2012-08-10.json",
 	"dynamodbstreams":         "dynamodb-streams-2012-08-10.json",
+	"sns":                     "sns-2010-03-31.json",
+	"eventbridge":             "eventbridge-2015-10-07.json",
+	"scheduler":               "scheduler-2021-06-30.json",
 }
 
 func main() {

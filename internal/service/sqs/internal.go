@@ -36,12 +36,34 @@ func (s *Service) QueueInfo(ctx context.Context, arn string) (exists, fifo bool,
 // SendFrom sends body to the standard queue arn on behalf of a service;
 // sender is the message's SenderId.
 func (s *Service) SendFrom(ctx context.Context, arn, sender, body string) error {
+	return s.SendInternal(ctx, arn, Message{Sender: sender, Body: body})
+}
+
+// Message is a message another service sends (SNS fan-out, EventBridge
+// targets, dead-letter queues).
+type Message struct {
+	Sender     string // the SenderId
+	Body       string
+	GroupID    string // FIFO queues
+	DedupID    string // FIFO queues without content-based deduplication
+	Attributes map[string]sqsapi.MessageAttributeValue
+}
+
+// SendInternal sends m to the queue arn on behalf of a service.
+func (s *Service) SendInternal(ctx context.Context, arn string, m Message) error {
 	svc, k, ok := parseARN(arn)
 	if !ok || svc != "sqs" {
 		return fmt.Errorf("%w: %s", ErrNoSuchQueue, arn)
 	}
-	qctx := reqinfo.With(ctx, &reqinfo.Info{Account: k.account, Region: k.region, RequestID: newUUID(), AccessKeyID: sender})
-	_, err := s.sendMessage(qctx, &sqsapi.SendMessageRequest{QueueUrl: ptr(k.account + "/" + k.name), MessageBody: &body})
+	qctx := reqinfo.With(ctx, &reqinfo.Info{Account: k.account, Region: k.region, RequestID: newUUID(), AccessKeyID: m.Sender})
+	in := &sqsapi.SendMessageRequest{QueueUrl: ptr(k.account + "/" + k.name), MessageBody: &m.Body, MessageAttributes: m.Attributes}
+	if m.GroupID != "" {
+		in.MessageGroupId = &m.GroupID
+	}
+	if m.DedupID != "" {
+		in.MessageDeduplicationId = &m.DedupID
+	}
+	_, err := s.sendMessage(qctx, in)
 	var se *sqsError
 	if errors.As(err, &se) {
 		switch se.kind {

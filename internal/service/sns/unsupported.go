@@ -1,0 +1,224 @@
+package sns
+
+import (
+	"context"
+
+	"github.com/hako-dev/hako/internal/model/snsapi"
+	"github.com/hako-dev/hako/internal/protocol/awserr"
+)
+
+// unsupported answers the operations hako does not implement (yet). Delete
+// an operation's stub here when you implement it elsewhere in the package.
+func unsupported(op string) error {
+	return awserr.New("InvalidAction", op+" is not supported by hako yet.").WithStatus(400)
+}
+
+// AddPermission is not supported yet.
+func (s *Service) AddPermission(ctx context.Context, in *snsapi.AddPermissionInput) error {
+	return unsupported("AddPermission")
+}
+
+// CheckIfPhoneNumberIsOptedOut is not supported yet.
+func (s *Service) CheckIfPhoneNumberIsOptedOut(ctx context.Context, in *snsapi.CheckIfPhoneNumberIsOptedOutInput) (*snsapi.CheckIfPhoneNumberIsOptedOutResponse, error) {
+	return nil, unsupported("CheckIfPhoneNumberIsOptedOut")
+}
+
+// ConfirmSubscription is not supported yet.
+func (s *Service) ConfirmSubscription(ctx context.Context, in *snsapi.ConfirmSubscriptionInput) (*snsapi.ConfirmSubscriptionResponse, error) {
+	return nil, unsupported("ConfirmSubscription")
+}
+
+// CreatePlatformApplication is not supported yet.
+func (s *Service) CreatePlatformApplication(ctx context.Context, in *snsapi.CreatePlatformApplicationInput) (*snsapi.CreatePlatformApplicationResponse, error) {
+	return nil, unsupported("CreatePlatformApplication")
+}
+
+// CreatePlatformEndpoint is not supported yet.
+func (s *Service) CreatePlatformEndpoint(ctx context.Context, in *snsapi.CreatePlatformEndpointInput) (*snsapi.CreateEndpointResponse, error) {
+	return nil, unsupported("CreatePlatformEndpoint")
+}
+
+// CreateSMSSandboxPhoneNumber is not supported yet.
+func (s *Service) CreateSMSSandboxPhoneNumber(ctx context.Context, in *snsapi.CreateSMSSandboxPhoneNumberInput) (*snsapi.CreateSMSSandboxPhoneNumberResult, error) {
+	return nil, unsupported("CreateSMSSandboxPhoneNumber")
+}
+
+// CreateTopic is not supported yet.
+func (s *Service) CreateTopic(ctx context.Context, in *snsapi.CreateTopicInput) (*snsapi.CreateTopicResponse, error) {
+	return nil, unsupported("CreateTopic")
+}
+
+// DeleteEndpoint is not supported yet.
+func (s *Service) DeleteEndpoint(ctx context.Context, in *snsapi.DeleteEndpointInput) error {
+	return unsupported("DeleteEndpoint")
+}
+
+// DeletePlatformApplication is not supported yet.
+func (s *Service) DeletePlatformApplication(ctx context.Context, in *snsapi.DeletePlatformApplicationInput) error {
+	return unsupported("DeletePlatformApplication")
+}
+
+// DeleteSMSSandboxPhoneNumber is not supported yet.
+func (s *Service) DeleteSMSSandboxPhoneNumber(ctx context.Context, in *snsapi.DeleteSMSSandboxPhoneNumberInput) (*snsapi.DeleteSMSSandboxPhoneNumberResult, error) {
+	return nil, unsupported("DeleteSMSSandboxPhoneNumber")
+}
+
+// DeleteTopic is not supported yet.
+func (s *Service) DeleteTopic(ctx context.Context, in *snsapi.DeleteTopicInput) error {
+	return unsupported("DeleteTopic")
+}
+
+// GetDataProtectionPolicy is not supported yet.
+func (s *Service) GetDataProtectionPolicy(ctx context.Context, in *snsapi.GetDataProtectionPolicyInput) (*snsapi.GetDataProtectionPolicyResponse, error) {
+	return nil, unsupported("GetDataProtectionPolicy")
+}
+
+// GetEndpointAttributes is not supported yet.
+func (s *Service) GetEndpointAttributes(ctx context.Context, in *snsapi.GetEndpointAttributesInput) (*snsapi.GetEndpointAttributesResponse, error) {
+	return nil, unsupported("GetEndpointAttributes")
+}
+
+// GetPlatformApplicationAttributes is not supported yet.
+func (s *Service) GetPlatformApplicationAttributes(ctx context.Context, in *snsapi.GetPlatformApplicationAttributesInput) (*snsapi.GetPlatformApplicationAttributesResponse, error) {
+	return nil, unsupported("GetPlatformApplicationAttributes")
+}
+
+// GetSMSAttributes is not supported yet.
+func (s *Service) GetSMSAttributes(ctx context.Context, in *snsapi.GetSMSAttributesInput) (*snsapi.GetSMSAttributesResponse, error) {
+	return nil, unsupported("GetSMSAttributes")
+}
+
+// GetSMSSandboxAccountStatus is not supported yet.
+func (s *Service) GetSMSSandboxAccountStatus(ctx context.Context, in *snsapi.GetSMSSandboxAccountStatusInput) (*snsapi.GetSMSSandboxAccountStatusResult, error) {
+	return nil, unsupported("GetSMSSandboxAccountStatus")
+}
+
+// GetSubscriptionAttributes is not supported yet.
+func (s *Service) GetSubscriptionAttributes(ctx context.Context, in *snsapi.GetSubscriptionAttributesInput) (*snsapi.GetSubscriptionAttributesResponse, error) {
+	return nil, unsupported("GetSubscriptionAttributes")
+}
+
+// GetTopicAttributes is not supported yet.
+func (s *Service) GetTopicAttributes(ctx context.Context, in *snsapi.GetTopicAttributesInput) (*snsapi.GetTopicAttributesResponse, error) {
+	return nil, unsupported("GetTopicAttributes")
+}
+
+// ListEndpointsByPlatformApplication is not supported yet.
+func (s *Service) ListEndpointsByPlatformApplication(ctx context.Context, in *snsapi.ListEndpointsByPlatformApplicationInput) (*snsapi.ListEndpointsByPlatformApplicationResponse, error) {
+	return nil, unsupported("ListEndpointsByPlatformApplication")
+}
+
+// ListOriginationNumbers is not supported yet.
+func (s *Service) ListOriginationNumbers(ctx context.Context, in *snsapi.ListOriginationNumbersRequest) (*snsapi.ListOriginationNumbersResult, error) {
+	return nil, unsupported("ListOriginationNumbers")
+}
+
+// ListPhoneNumbersOptedOut is not supported yet.
+func (s *Service) ListPhoneNumbersOptedOut(ctx context.Context, in *snsapi.ListPhoneNumbersOptedOutInput) (*snsapi.ListPhoneNumbersOptedOutResponse, error) {
+	return nil, unsupported("ListPhoneNumbersOptedOut")
+}
+
+// ListPlatformApplications is not supported yet.
+func (s *Service) ListPlatformApplications(ctx context.Context, in *snsapi.ListPlatformApplicationsInput) (*snsapi.ListPlatformApplicationsResponse, error) {
+	return nil, unsupported("ListPlatformApplications")
+}
+
+// ListSMSSandboxPhoneNumbers is not supported yet.
+func (s *Service) ListSMSSandboxPhoneNumbers(ctx context.Context, in *snsapi.ListSMSSandboxPhoneNumbersInput) (*snsapi.ListSMSSandboxPhoneNumbersResult, error) {
+	return nil, unsupported("ListSMSSandboxPhoneNumbers")
+}
+
+// ListSubscriptions is not supported yet.
+func (s *Service) ListSubscriptions(ctx context.Context, in *snsapi.ListSubscriptionsInput) (*snsapi.ListSubscriptionsResponse, error) {
+	return nil, unsupported("ListSubscriptions")
+}
+
+// ListSubscriptionsByTopic is not supported yet.
+func (s *Service) ListSubscriptionsByTopic(ctx context.Context, in *snsapi.ListSubscriptionsByTopicInput) (*snsapi.ListSubscriptionsByTopicResponse, error) {
+	return nil, unsupported("ListSubscriptionsByTopic")
+}
+
+// ListTagsForResource is not supported yet.
+func (s *Service) ListTagsForResource(ctx context.Context, in *snsapi.ListTagsForResourceRequest) (*snsapi.ListTagsForResourceResponse, error) {
+	return nil, unsupported("ListTagsForResource")
+}
+
+// ListTopics is not supported yet.
+func (s *Service) ListTopics(ctx context.Context, in *snsapi.ListTopicsInput) (*snsapi.ListTopicsResponse, error) {
+	return nil, unsupported("ListTopics")
+}
+
+// OptInPhoneNumber is not supported yet.
+func (s *Service) OptInPhoneNumber(ctx context.Context, in *snsapi.OptInPhoneNumberInput) (*snsapi.OptInPhoneNumberResponse, error) {
+	return nil, unsupported("OptInPhoneNumber")
+}
+
+// Publish is not supported yet.
+func (s *Service) Publish(ctx context.Context, in *snsapi.PublishInput) (*snsapi.PublishResponse, error) {
+	return nil, unsupported("Publish")
+}
+
+// PublishBatch is not supported yet.
+func (s *Service) PublishBatch(ctx context.Context, in *snsapi.PublishBatchInput) (*snsapi.PublishBatchResponse, error) {
+	return nil, unsupported("PublishBatch")
+}
+
+// PutDataProtectionPolicy is not supported yet.
+func (s *Service) PutDataProtectionPolicy(ctx context.Context, in *snsapi.PutDataProtectionPolicyInput) error {
+	return unsupported("PutDataProtectionPolicy")
+}
+
+// RemovePermission is not supported yet.
+func (s *Service) RemovePermission(ctx context.Context, in *snsapi.RemovePermissionInput) error {
+	return unsupported("RemovePermission")
+}
+
+// SetEndpointAttributes is not supported yet.
+func (s *Service) SetEndpointAttributes(ctx context.Context, in *snsapi.SetEndpointAttributesInput) error {
+	return unsupported("SetEndpointAttributes")
+}
+
+// SetPlatformApplicationAttributes is not supported yet.
+func (s *Service) SetPlatformApplicationAttributes(ctx context.Context, in *snsapi.SetPlatformApplicationAttributesInput) error {
+	return unsupported("SetPlatformApplicationAttributes")
+}
+
+// SetSMSAttributes is not supported yet.
+func (s *Service) SetSMSAttributes(ctx context.Context, in *snsapi.SetSMSAttributesInput) (*snsapi.SetSMSAttributesResponse, error) {
+	return nil, unsupported("SetSMSAttributes")
+}
+
+// SetSubscriptionAttributes is not supported yet.
+func (s *Service) SetSubscriptionAttributes(ctx context.Context, in *snsapi.SetSubscriptionAttributesInput) error {
+	return unsupported("SetSubscriptionAttributes")
+}
+
+// SetTopicAttributes is not supported yet.
+func (s *Service) SetTopicAttributes(ctx context.Context, in *snsapi.SetTopicAttributesInput) error {
+	return unsupported("SetTopicAttributes")
+}
+
+// Subscribe is not supported yet.
+func (s *Service) Subscribe(ctx context.Context, in *snsapi.SubscribeInput) (*snsapi.SubscribeResponse, error) {
+	return nil, unsupported("Subscribe")
+}
+
+// TagResource is not supported yet.
+func (s *Service) TagResource(ctx context.Context, in *snsapi.TagResourceRequest) (*snsapi.TagResourceResponse, error) {
+	return nil, unsupported("TagResource")
+}
+
+// Unsubscribe is not supported yet.
+func (s *Service) Unsubscribe(ctx context.Context, in *snsapi.UnsubscribeInput) error {
+	return unsupported("Unsubscribe")
+}
+
+// UntagResource is not supported yet.
+func (s *Service) UntagResource(ctx context.Context, in *snsapi.UntagResourceRequest) (*snsapi.UntagResourceResponse, error) {
+	return nil, unsupported("UntagResource")
+}
+
+// VerifySMSSandboxPhoneNumber is not supported yet.
+func (s *Service) VerifySMSSandboxPhoneNumber(ctx context.Context, in *snsapi.VerifySMSSandboxPhoneNumberInput) (*snsapi.VerifySMSSandboxPhoneNumberResult, error) {
+	return nil, unsupported("VerifySMSSandboxPhoneNumber")
+}
