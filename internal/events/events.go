@@ -51,7 +51,9 @@ type Delivery struct {
 	// schedulers' flexible windows do).
 	Delay time.Duration `json:"-"`
 
-	// Set by the dispatcher for handlers.
+	// Set by the dispatcher for handlers. CreatedAt may also be set before
+	// Enqueue to date an event older than its enqueueing (a scheduled
+	// firing delivered late): retry ages count from it.
 	ID        string    `json:"-"`
 	Attempt   int       `json:"-"` // 1 for the first try
 	CreatedAt time.Time `json:"-"`
@@ -212,9 +214,13 @@ func (d *Dispatcher) Enqueue(ctx context.Context, tx *store.Tx, ds ...Delivery) 
 			return err
 		}
 		due := now/1e6 + del.Delay.Milliseconds()
+		created := due
+		if !del.CreatedAt.IsZero() {
+			created = del.CreatedAt.UnixMilli()
+		}
 		// seq orders deliveries of one key: time, then position.
 		if _, err := tx.Exec(ctx, `INSERT INTO events_outbox (id, seq, kind, order_key, body, attempts, due_at, lease_at, created_at)
-			VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`, uuid.NewString(), now+int64(i), del.Kind, del.OrderKey, string(body), due, due); err != nil {
+			VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`, uuid.NewString(), now+int64(i), del.Kind, del.OrderKey, string(body), due, created); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/hako-dev/hako/internal/events"
+	"github.com/hako-dev/hako/internal/model/sqsapi"
 	"github.com/hako-dev/hako/internal/protocol/awserr"
 	"github.com/hako-dev/hako/internal/service/lambda"
 	"github.com/hako-dev/hako/internal/service/s3"
@@ -54,7 +55,11 @@ func (s *Server) deliverSNS(ctx context.Context, d *events.Delivery) error {
 // deliverSQS sends the payload to the queue d.Target. Attrs may set
 // "sender" (the SenderId; S3's by default), "groupId" and "dedupId" (FIFO
 // queues) and "messageAttributes" (a JSON object of SQS message attribute
-// values, as SendMessage takes them).
+// values, as SendMessage takes them). A dead letter (events.Delivery's
+// DeadLetter) may name, in "errorAttribute" and "attemptsAttribute", the
+// String message attributes that carry the dispatcher's
+// "deadLetter.error" and "deadLetter.attempts" (EventBridge's
+// ERROR_MESSAGE, Scheduler's X-Amz-Scheduler-Attempt, ...).
 func (s *Server) deliverSQS(ctx context.Context, d *events.Delivery) error {
 	m := sqs.Message{Sender: d.Attrs["sender"], Body: string(d.Payload), GroupID: d.Attrs["groupId"], DedupID: d.Attrs["dedupId"]}
 	if m.Sender == "" {
@@ -63,6 +68,18 @@ func (s *Server) deliverSQS(ctx context.Context, d *events.Delivery) error {
 	if a := d.Attrs["messageAttributes"]; a != "" {
 		if err := json.Unmarshal([]byte(a), &m.Attributes); err != nil {
 			return events.Permanent(fmt.Errorf("delivery %s: message attributes: %w", d.ID, err))
+		}
+	}
+	for attr, from := range map[string]string{"errorAttribute": "deadLetter.error", "attemptsAttribute": "deadLetter.attempts"} {
+		if name, v := d.Attrs[attr], d.Attrs[from]; name != "" && v != "" {
+			if m.Attributes == nil {
+				m.Attributes = map[string]sqsapi.MessageAttributeValue{}
+			}
+			dataType := "String"
+			if attr == "attemptsAttribute" {
+				dataType = "Number"
+			}
+			m.Attributes[name] = sqsapi.MessageAttributeValue{DataType: &dataType, StringValue: &v}
 		}
 	}
 	err := s.sqs.SendInternal(ctx, d.Target, m)
