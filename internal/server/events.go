@@ -27,6 +27,10 @@ func (s *Server) registerEventHandlers() {
 		SendQueue: func(ctx context.Context, arn, body string) error {
 			return s.sqs.SendFrom(ctx, arn, s3Sender, body)
 		},
+		Topic: s.sns.TopicExists,
+		PublishTopic: func(ctx context.Context, arn, subject, message string) error {
+			return s.sns.PublishInternal(ctx, arn, sns.Message{Message: message, Subject: subject})
+		},
 	})
 	s.events.Register("sqs", s.deliverSQS)
 	s.events.Register("lambda", s.deliverLambda)

@@ -181,7 +181,13 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		Queues:      s.sqs,
 		Objects:     s.s3,
 		Streams:     s.ddb.StreamFeed(),
-		Logs:        logSink{s.logs},
+		Publish: func(ctx context.Context, topic, message string) error {
+			return s.sns.PublishInternal(ctx, topic, sns.Message{Message: message})
+		},
+		PutEvent: func(ctx context.Context, bus, source, detailType string, detail []byte, resources []string) error {
+			return s.eb.PutEventInternal(ctx, bus, eventbridge.Event{Source: source, DetailType: detailType, Detail: detail, Resources: resources})
+		},
+		Logs: logSink{s.logs},
 	})
 	if err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far

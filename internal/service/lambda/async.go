@@ -356,7 +356,8 @@ func destinationRecord(now time.Time, r asyncRow, res *resolved, out *runtime.Re
 	return b
 }
 
-// sendRecord delivers a destination record to an SQS queue or a function.
+// sendRecord delivers a destination record to an SQS queue, an SNS topic,
+// an EventBridge bus or a function.
 func (s *Service) sendRecord(ctx context.Context, arn string, rec []byte) error {
 	parts := strings.SplitN(arn, ":", 7)
 	if len(parts) < 6 {
@@ -375,6 +376,29 @@ func (s *Service) sendRecord(ctx context.Context, arn string, rec []byte) error 
 			return err
 		}
 		return s.async.enqueue(dctx, ref, rec, asyncMeta{Source: "destination"})
+	case "sns":
+		if s.cfg.Publish == nil {
+			return errors.New("SNS is not available")
+		}
+		return s.cfg.Publish(ctx, arn, string(rec))
+	case "events":
+		if s.cfg.PutEvent == nil {
+			return errors.New("EventBridge is not available")
+		}
+		// As Lambda sends it: detail-type by the record's condition, the
+		// bus and the function version as resources.
+		var head struct {
+			RequestContext struct {
+				Condition   string `json:"condition"`
+				FunctionArn string `json:"functionArn"`
+			} `json:"requestContext"`
+		}
+		json.Unmarshal(rec, &head)
+		detailType := "Lambda Function Invocation Result - Failure"
+		if head.RequestContext.Condition == "Success" {
+			detailType = "Lambda Function Invocation Result - Success"
+		}
+		return s.cfg.PutEvent(ctx, arn, "lambda", detailType, rec, []string{arn, head.RequestContext.FunctionArn})
 	default:
 		return fmt.Errorf("destination service %s is not supported by hako yet", parts[2])
 	}

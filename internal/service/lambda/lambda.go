@@ -51,6 +51,10 @@ type Config struct {
 	Objects ObjectReader
 	// Streams reads DynamoDB streams for event source mappings; may be nil.
 	Streams DynamoDBStreams
+	// Publish publishes a message to an SNS topic (destinations); may be nil.
+	Publish func(ctx context.Context, topicARN, message string) error
+	// PutEvent puts an event on an EventBridge bus (destinations); may be nil.
+	PutEvent func(ctx context.Context, busARN, source, detailType string, detail []byte, resources []string) error
 	// AccountConcurrency is the concurrent executions limit (default 1000).
 	AccountConcurrency int
 }

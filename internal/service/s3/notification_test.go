@@ -20,6 +20,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
@@ -139,6 +140,9 @@ func TestNotificationConfiguration(t *testing.T) {
 	ctx := context.Background()
 	newBucket(t, c, "notif-cfg")
 	_, arn := newQueue(t, q, "cfg-events", nil)
+	if _, err := h.SNS().CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("t")}); err != nil {
+		t.Fatal(err)
+	}
 
 	// None yet: an empty configuration.
 	got, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String("notif-cfg")})
@@ -155,7 +159,6 @@ func TestNotificationConfiguration(t *testing.T) {
 			{Id: aws.String("removals"), QueueArn: aws.String(arn), Events: []types.Event{"s3:ObjectRemoved:Delete", "s3:ObjectTagging:*"}},
 		},
 		TopicConfigurations: []types.TopicConfiguration{
-			// Topics are not checked (hako has no SNS yet).
 			{Id: aws.String("topic"), TopicArn: aws.String("arn:aws:sns:us-east-1:000000000000:t"), Events: []types.Event{"s3:LifecycleExpiration:*"}},
 		},
 		EventBridgeConfiguration: &types.EventBridgeConfiguration{},

@@ -86,6 +86,12 @@ type Targets struct {
 	// SendQueue sends a message to the queue arn at once (the
 	// s3:TestEvent of a new configuration).
 	SendQueue func(ctx context.Context, arn, body string) error
+	// Topic reports whether arn names an existing SNS topic, and whether it
+	// is a FIFO topic (S3 cannot notify those).
+	Topic func(ctx context.Context, arn string) (exists, fifo bool, err error)
+	// PublishTopic publishes a message to the topic arn at once (the
+	// s3:TestEvent), with the subject S3 uses.
+	PublishTopic func(ctx context.Context, arn, subject, message string) error
 }
 
 // SetNotificationTargets connects the checks of notification destinations
@@ -112,7 +118,10 @@ type notifEntry struct {
 	rules   *notifRules // nil: no configuration
 }
 
-type notifRules struct{ list []notifRule }
+type notifRules struct {
+	list        []notifRule
+	eventBridge bool // every event also goes to the default event bus
+}
 
 // notifRule is one configuration (queue, topic or function) compiled.
 type notifRule struct {
@@ -216,8 +225,9 @@ func compileRules(cfg *s3api.NotificationConfiguration) *notifRules {
 	for _, c := range cfg.LambdaFunctionConfigurations {
 		add("lambda", deref(c.LambdaFunctionArn), c.Id, c.Events, c.Filter)
 	}
-	if len(out.list) == 0 {
-		return nil // EventBridge only: nothing hako delivers yet
+	out.eventBridge = cfg.EventBridgeConfiguration != nil
+	if len(out.list) == 0 && !out.eventBridge {
+		return nil
 	}
 	return &out
 }
@@ -278,6 +288,14 @@ func (s *Service) notify(ctx context.Context, tx *store.Tx, b *bucket, event str
 			d.Attrs = map[string]string{"subject": "Amazon S3 Notification"}
 		}
 		ds = append(ds, d)
+	}
+	if rules.eventBridge {
+		if rec == nil {
+			rec = s.eventRecord(ctx, b, event, o)
+		}
+		if d, ok := s.eventBridgeDelivery(b, event, o, rec); ok {
+			ds = append(ds, d)
+		}
 	}
 	if len(ds) == 0 {
 		return nil
@@ -695,7 +713,7 @@ func newNotificationID() string {
 
 // checkDestinations checks that the queues and functions of cfg exist and
 // sends each queue the s3:TestEvent, as S3 does before it accepts a
-// configuration. Topics cannot be checked yet (hako has no SNS).
+// configuration; topics get the test event too.
 func (s *Service) checkDestinations(ctx context.Context, bucket string, cfg *s3api.NotificationConfiguration) error {
 	t := s.notif.targets.Load()
 	if t == nil {
@@ -738,7 +756,26 @@ func (s *Service) checkDestinations(ctx context.Context, bucket string, cfg *s3a
 			return unableToValidate(arn, "The destination Lambda does not exist")
 		}
 	}
-	if t.SendQueue == nil || len(queues) == 0 {
+	var topics []string
+	for _, c := range cfg.TopicConfigurations {
+		arn := deref(c.TopicArn)
+		if seen[arn] || t.Topic == nil {
+			continue
+		}
+		seen[arn] = true
+		exists, fifo, err := t.Topic(ctx, arn)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			return unableToValidate(arn, "The destination topic does not exist")
+		}
+		if fifo {
+			return unableToValidate(arn, "FIFO SNS topics are not supported as S3 event notification destinations")
+		}
+		topics = append(topics, arn)
+	}
+	if (t.SendQueue == nil || len(queues) == 0) && (t.PublishTopic == nil || len(topics) == 0) {
 		return nil
 	}
 	ri := reqinfo.From(ctx)
@@ -748,9 +785,21 @@ func (s *Service) checkDestinations(ctx context.Context, bucket string, cfg *s3a
 		return err
 	}
 	for _, arn := range queues {
+		if t.SendQueue == nil {
+			break
+		}
 		if err := t.SendQueue(ctx, arn, string(msg)); err != nil {
 			s.log.Warn("s3:TestEvent not delivered", "queue", arn, "err", err)
 			return unableToValidate(arn, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
+		}
+	}
+	for _, arn := range topics {
+		if t.PublishTopic == nil {
+			break
+		}
+		if err := t.PublishTopic(ctx, arn, "Amazon S3 Notification", string(msg)); err != nil {
+			s.log.Warn("s3:TestEvent not delivered", "topic", arn, "err", err)
+			return unableToValidate(arn, "Permissions on the destination topic do not allow S3 to publish notifications from this bucket")
 		}
 	}
 	return nil
