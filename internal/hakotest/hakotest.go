@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
@@ -181,6 +183,22 @@ func (s *Server) EventBridge(opts ...func(*eventbridge.Options)) *eventbridge.Cl
 // Scheduler returns an EventBridge Scheduler client.
 func (s *Server) Scheduler(opts ...func(*scheduler.Options)) *scheduler.Client {
 	return scheduler.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// APIGateway returns an API Gateway v2 (HTTP and WebSocket APIs) client.
+func (s *Server) APIGateway(opts ...func(*apigatewayv2.Options)) *apigatewayv2.Client {
+	return apigatewayv2.NewFromConfig(s.AWSConfig(), opts...)
+}
+
+// Connections returns a client of the @connections management API of a
+// WebSocket API stage, addressed as the SDK documents it: the endpoint is
+// the stage's URL (https://APIID.execute-api.REGION.amazonaws.com/STAGE on
+// AWS; hako's own host form here).
+func (s *Server) Connections(apiID, stage string, opts ...func(*apigatewaymanagementapi.Options)) *apigatewaymanagementapi.Client {
+	cfg := s.AWSConfig()
+	u, _ := url.Parse(s.URL)
+	cfg.BaseEndpoint = aws.String("http://" + apiID + ".execute-api.localhost:" + u.Port() + "/" + stage)
+	return apigatewaymanagementapi.NewFromConfig(cfg, opts...)
 }
 
 // Lambda returns a Lambda client.

@@ -12,7 +12,7 @@
 // status (httpResponseCode), xmlattr.
 package model
 
-//go:generate go run ./gen -models ../../../shared/aws-models -out . sqs sts lambda s3 apigatewaymanagementapi logs dynamodb dynamodbstreams sns eventbridge scheduler
+//go:generate go run ./gen -models ../../../shared/aws-models -out . sqs sts lambda s3 apigatewaymanagementapi logs dynamodb dynamodbstreams sns eventbridge scheduler apigatewayv2
 
 import (
 	"encoding/json"

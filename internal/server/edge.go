@@ -56,6 +56,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveFunctionURL(w, r, id, path)
 		return
 	}
+	if s.apigw.ServeDataPlane(w, r) { // API invoke URLs, WebSockets, @connections
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_hako/") {
 		s.serveInternal(w, r)
 		return

@@ -25,6 +25,7 @@ import (
 	"github.com/hako-dev/hako/internal/config"
 	"github.com/hako-dev/hako/internal/events"
 	"github.com/hako-dev/hako/internal/model"
+	"github.com/hako-dev/hako/internal/model/apigatewayv2api"
 	"github.com/hako-dev/hako/internal/model/dynamodbapi"
 	"github.com/hako-dev/hako/internal/model/dynamodbstreamsapi"
 	"github.com/hako-dev/hako/internal/model/eventbridgeapi"
@@ -38,6 +39,7 @@ import (
 	"github.com/hako-dev/hako/internal/protocol/restroute"
 	"github.com/hako-dev/hako/internal/runtime"
 	"github.com/hako-dev/hako/internal/runtime/langs"
+	"github.com/hako-dev/hako/internal/service/apigateway"
 	"github.com/hako-dev/hako/internal/service/dynamodb"
 	"github.com/hako-dev/hako/internal/service/eventbridge"
 	"github.com/hako-dev/hako/internal/service/lambda"
@@ -73,6 +75,7 @@ type Server struct {
 	sns    *sns.Service
 	eb     *eventbridge.Service
 	sched  *scheduler.Service
+	apigw  *apigateway.Service
 	events *events.Dispatcher
 	http   *http.Server
 	// python is the host's python3 interpreter, resolved once.
@@ -167,6 +170,19 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	if err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	s.apigw, err = apigateway.New(ctx, apigateway.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "apigateway"), Endpoint: s.Endpoint,
+		Invoke: func(ctx context.Context, account, region, fn string, payload []byte) ([]byte, string, error) {
+			r, _, err := s.lambda.InvokeDirect(ctx, account, region, fn, payload)
+			if err != nil {
+				return nil, "", err
+			}
+			return r.Payload, r.ErrorType, nil
+		},
+		Queues: s.sqs, Bus: s.eb})
+	if err != nil {
+		s.Shutdown(context.Background()) // closes what was opened so far
+		return nil, fmt.Errorf("apigateway: %w", err)
 	}
 	if err := langs.Install(s.runtimesDir()); err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
@@ -267,6 +283,14 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		},
 		validation: s.sched.ValidationError,
 		health:     s.sched.Health,
+	})
+	s.register(&binding{
+		model: apigatewayv2api.Service,
+		dispatch: func(ctx context.Context, op string, in any) (any, error) {
+			return apigatewayv2api.Dispatch(ctx, s.apigw, op, in)
+		},
+		validation: s.apigw.ValidationError,
+		health:     s.apigw.Health,
 	})
 	// S3 last: its routes catch every path.
 	s.register(&binding{
@@ -422,6 +446,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	if s.lambda != nil {
 		errs = append(errs, s.lambda.Close())
+	}
+	if s.apigw != nil {
+		errs = append(errs, s.apigw.Close())
 	}
 	if s.sched != nil {
 		errs = append(errs, s.sched.Close())

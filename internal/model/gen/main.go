@@ -66,6 +66,7 @@ var files = map[string]string{
 	"sns":                     "sns-2010-03-31.json",
 	"eventbridge":             "eventbridge-2015-10-07.json",
 	"scheduler":               "scheduler-2021-06-30.json",
+	"apigatewayv2":            "apigatewayv2-2018-11-29.json",
 }
 
 func main() {

