@@ -109,6 +109,7 @@ func (k Kind) String() string {
 //     rate(10 seconds).")
 type Error struct{ Reason string }
 
+// Error returns the reason.
 func (e *Error) Error() string { return e.Reason }
 
 func errorf(format string, args ...any) *Error {
@@ -281,6 +282,9 @@ func (e *Expr) NextFrom(anchor, after time.Time, loc *time.Location) (time.Time,
 		if after.Nanosecond() < an {
 			ds-- // after - anchor = ds seconds + [0, 1s)
 		}
+		if ds > 1<<40 { // anchor before the year 1: keep k*r from overflowing
+			return time.Time{}, false
+		}
 		k := ds/r + 1
 		t = time.Unix(as+k*r, int64(an))
 	}
@@ -330,7 +334,7 @@ func (e *Expr) Between(from, to time.Time, loc *time.Location, anchor time.Time,
 	return out
 }
 
-// LoadLocation returns the IANA time zone name (ScheduleExpressionTimezone,
+// LoadLocation returns the location of an IANA time zone name (ScheduleExpressionTimezone,
 // e.g. "America/New_York"), or an *Error for an unknown name. The empty name
 // and "Local" are refused: they are not zones. It works without system
 // zoneinfo files: the package embeds the time zone database.
