@@ -19,7 +19,7 @@ func (o *QueryOutput) AppendJSON(dst []byte) []byte {
 	if o == nil {
 		return append(dst, "{}"...)
 	}
-	return appendPage(dst, o.ConsumedCapacity, o.Count, o.Items, o.LastEvaluatedKey, o.ScannedCount)
+	return appendPage(dst, o.ConsumedCapacity, o.Count, o.Items, o.RawItems, o.LastEvaluatedKey, o.ScannedCount)
 }
 
 // MarshalJSON writes the page with AppendJSON.
@@ -30,7 +30,7 @@ func (o *ScanOutput) AppendJSON(dst []byte) []byte {
 	if o == nil {
 		return append(dst, "{}"...)
 	}
-	return appendPage(dst, o.ConsumedCapacity, o.Count, o.Items, o.LastEvaluatedKey, o.ScannedCount)
+	return appendPage(dst, o.ConsumedCapacity, o.Count, o.Items, o.RawItems, o.LastEvaluatedKey, o.ScannedCount)
 }
 
 // MarshalJSON writes the output with AppendJSON.
@@ -47,14 +47,18 @@ func (o *GetItemOutput) AppendJSON(dst []byte) []byte {
 		dst = appendMember(dst, &comma, "ConsumedCapacity")
 		dst = appendMarshal(dst, o.ConsumedCapacity)
 	}
-	if o.Item != nil {
+	switch {
+	case o.RawItem != nil:
+		dst = appendMember(dst, &comma, "Item")
+		dst = append(dst, o.RawItem...)
+	case o.Item != nil:
 		dst = appendMember(dst, &comma, "Item")
 		dst = appendMap(dst, o.Item)
 	}
 	return append(dst, '}')
 }
 
-func appendPage(dst []byte, cc *ConsumedCapacity, count *int32, items []map[string]AttributeValue, last map[string]AttributeValue, scanned *int32) []byte {
+func appendPage(dst []byte, cc *ConsumedCapacity, count *int32, items []map[string]AttributeValue, raw [][]byte, last map[string]AttributeValue, scanned *int32) []byte {
 	dst = append(dst, '{')
 	comma := false
 	if cc != nil {
@@ -65,7 +69,18 @@ func appendPage(dst []byte, cc *ConsumedCapacity, count *int32, items []map[stri
 		dst = appendMember(dst, &comma, "Count")
 		dst = strconv.AppendInt(dst, int64(*count), 10)
 	}
-	if items != nil {
+	switch {
+	case raw != nil:
+		dst = appendMember(dst, &comma, "Items")
+		dst = append(dst, '[')
+		for i, it := range raw {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, it...)
+		}
+		dst = append(dst, ']')
+	case items != nil:
 		dst = appendMember(dst, &comma, "Items")
 		dst = appendItems(dst, items)
 	}

@@ -725,6 +725,8 @@ type GetItemInput struct {
 type GetItemOutput struct {
 	ConsumedCapacity *ConsumedCapacity         `json:"ConsumedCapacity,omitempty" aws:"ConsumedCapacity"`
 	Item             map[string]AttributeValue `json:"Item,omitempty" aws:"Item"`
+	// RawItem, when set, is the item as stored JSON, written as is in place of Item.
+	RawItem []byte `json:"-" aws:"-"`
 }
 
 // GetResourcePolicyInput is the GetResourcePolicyInput shape.
@@ -1252,6 +1254,8 @@ type QueryOutput struct {
 	Items            []map[string]AttributeValue `json:"Items,omitempty" aws:"Items"`
 	LastEvaluatedKey map[string]AttributeValue   `json:"LastEvaluatedKey,omitempty" aws:"LastEvaluatedKey"`
 	ScannedCount     *int32                      `json:"ScannedCount,omitempty" aws:"ScannedCount"`
+	// RawItems, when set, are the items as stored JSON, written as is in place of Items.
+	RawItems [][]byte `json:"-" aws:"-"`
 }
 
 // Replica is the Replica shape.
@@ -1495,6 +1499,8 @@ type ScanOutput struct {
 	Items            []map[string]AttributeValue `json:"Items,omitempty" aws:"Items"`
 	LastEvaluatedKey map[string]AttributeValue   `json:"LastEvaluatedKey,omitempty" aws:"LastEvaluatedKey"`
 	ScannedCount     *int32                      `json:"ScannedCount,omitempty" aws:"ScannedCount"`
+	// RawItems, when set, are the items as stored JSON, written as is in place of Items.
+	RawItems [][]byte `json:"-" aws:"-"`
 }
 
 // SourceTableDetails is the SourceTableDetails shape.

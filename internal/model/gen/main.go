@@ -53,6 +53,20 @@ type smithyModel struct {
 	Shapes map[string]*shape `json:"shapes"`
 }
 
+// extraFields are hand-declared members appended to generated structs, by
+// service and shape: state no codec reads or writes (json:"-"), kept for
+// the hand-written encoders beside the generated code.
+var extraFields = map[string]map[string][]string{
+	"dynamodb": {
+		"GetItemOutput": {"// RawItem, when set, is the item as stored JSON, written as is in place of Item.",
+			"RawItem []byte `json:\"-\" aws:\"-\"`"},
+		"QueryOutput": {"// RawItems, when set, are the items as stored JSON, written as is in place of Items.",
+			"RawItems [][]byte `json:\"-\" aws:\"-\"`"},
+		"ScanOutput": {"// RawItems, when set, are the items as stored JSON, written as is in place of Items.",
+			"RawItems [][]byte `json:\"-\" aws:\"-\"`"},
+	},
+}
+
 // files maps short service names to model files.
 var files = map[string]string{
 	"sqs":                     "sqs-2012-11-05.json",
@@ -414,6 +428,9 @@ func (g *gen) writeStruct(w *bytes.Buffer, id string) {
 			g.usesIO = true
 		}
 		fmt.Fprintf(w, "\t%s %s `json:\"%s,omitempty\" aws:\"%s\"`\n", export(mn), goType, jsonName, strings.Join(opts, ","))
+	}
+	for _, line := range extraFields[g.name][name] {
+		w.WriteString("\t" + line + "\n")
 	}
 	w.WriteString("}\n\n")
 	if !g.restXML {

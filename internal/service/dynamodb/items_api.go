@@ -263,22 +263,23 @@ func (s *Service) GetItem(ctx context.Context, in *dynamodbapi.GetItemInput) (*d
 		return nil, err
 	}
 	var b []byte
-	err = s.st.QueryRow(ctx, "SELECT item FROM ddb_items WHERE table_id = ? AND h = ? AND pk = ? AND sk = ?", t.ID, k.h, k.pk, k.sk).Scan(&b)
+	var size int
+	err = s.st.QueryRow(ctx, "SELECT item, size FROM ddb_items WHERE table_id = ? AND h = ? AND pk = ? AND sk = ?", t.ID, k.h, k.pk, k.sk).Scan(&b, &size)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	out := &dynamodbapi.GetItemOutput{}
-	size := 0
-	if b != nil {
+	switch {
+	case b == nil:
+		size = 0
+	case proj == nil:
+		out.RawItem = b // as stored: written out without decoding
+	default:
 		item, err := decodeItem(b)
 		if err != nil {
 			return nil, err
 		}
-		size = attr.ItemSize(item)
-		if proj != nil {
-			item = proj.Apply(item)
-		}
-		out.Item = item
+		out.Item = proj.Apply(item)
 	}
 	c := newCapacity(in.ReturnConsumedCapacity, t.Name)
 	c.addTable(readUnits(size, deref(in.ConsistentRead)))

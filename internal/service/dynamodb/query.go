@@ -41,8 +41,19 @@ type row struct {
 	h        int64
 	ipk, isk []byte // index key (the table key for the table)
 	pk, sk   []byte // table key
-	item     attr.Item
+	raw      []byte    // the item as stored
+	item     attr.Item // raw decoded, once needed (decode)
 	size     int
+}
+
+// decode decodes the row's item if it was not yet.
+func (r *row) decode() error {
+	if r.item != nil {
+		return nil
+	}
+	it, err := decodeItem(r.raw)
+	r.item = it
+	return err
 }
 
 // position is where a page resumes: after (h, ipk, isk, pk, sk).
@@ -166,15 +177,11 @@ func (s *Service) fetch(ctx context.Context, src *source, q *rangeQuery, pos pos
 		defer rows.Close()
 		for rows.Next() {
 			var r row
-			var b []byte
 			var size int64
-			if err := rows.Scan(&r.h, &r.ipk, &r.isk, &r.pk, &r.sk, &b, &size); err != nil {
+			if err := rows.Scan(&r.h, &r.ipk, &r.isk, &r.pk, &r.sk, &r.raw, &size); err != nil {
 				return err
 			}
 			r.isk, r.sk = nonNil(r.isk), nonNil(r.sk)
-			if r.item, err = decodeItem(b); err != nil {
-				return err
-			}
 			r.size = int(size)
 			out = append(out, r)
 		}
@@ -199,11 +206,16 @@ type skCond struct {
 // rows or 1 MB were read, filters and projects them.
 type pageResult struct {
 	items   []attr.Item
+	raw     [][]byte // the items kept, as stored, when shape was nil
+	count   int      // items kept
 	scanned int
 	bytes   int
 	last    attr.Item
 }
 
+// page reads a page; a nil shape keeps the items as stored (res.raw), to
+// be written out without decoding them (they are decoded only for a
+// filter).
 func (s *Service) page(ctx context.Context, src *source, q *rangeQuery, pos position, desc bool, limit int, filter *expr.Condition, shape func(attr.Item) attr.Item) (*pageResult, error) {
 	res := &pageResult{}
 	for {
@@ -221,14 +233,28 @@ func (s *Service) page(ctx context.Context, src *source, q *rangeQuery, pos posi
 			res.bytes += r.size
 			keep := true
 			if filter != nil {
+				if err := r.decode(); err != nil {
+					return nil, err
+				}
 				if keep, err = filter.Eval(r.item); err != nil {
 					return nil, exprErr(err)
 				}
 			}
 			if keep {
-				res.items = append(res.items, shape(r.item))
+				res.count++
+				if shape == nil {
+					res.raw = append(res.raw, r.raw)
+				} else {
+					if err := r.decode(); err != nil {
+						return nil, err
+					}
+					res.items = append(res.items, shape(r.item))
+				}
 			}
 			if (limit > 0 && res.scanned >= limit) || res.bytes >= pageBytes {
+				if err := r.decode(); err != nil {
+					return nil, err
+				}
 				res.last = lastKey(src, r)
 				return res, nil
 			}

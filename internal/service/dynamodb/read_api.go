@@ -55,7 +55,8 @@ func selectMode(src *source, sel *string, projected bool, legacy bool) (string, 
 // index whose projection lacks what was asked for (Select ALL_ATTRIBUTES,
 // or a ProjectionExpression naming attributes it does not hold) fetches
 // the item from the table; fetched counts the bytes those reads charge
-// (each item rounded up to 4 KB, as DynamoDB charges them).
+// (each item rounded up to 4 KB, as DynamoDB charges them). It returns nil
+// when the items are returned whole, as stored.
 func (s *Service) shaper(ctx context.Context, src *source, mode string, proj *expr.Projection, fetched *int) func(attr.Item) attr.Item {
 	if mode == "COUNT" {
 		return func(attr.Item) attr.Item { return nil }
@@ -76,6 +77,9 @@ func (s *Service) shaper(ctx context.Context, src *source, mode string, proj *ex
 				fetch = fetch || !held[n]
 			}
 		}
+	}
+	if proj == nil && !fetch {
+		return nil
 	}
 	shape := func(it attr.Item) attr.Item { return it }
 	if proj != nil {
@@ -207,8 +211,12 @@ func (s *Service) Query(ctx context.Context, in *dynamodbapi.QueryInput) (*dynam
 	if err != nil {
 		return nil, err
 	}
-	out := &dynamodbapi.QueryOutput{Count: ptr(int32(len(res.items))), ScannedCount: ptr(int32(res.scanned)), LastEvaluatedKey: res.last}
-	if mode != "COUNT" {
+	out := &dynamodbapi.QueryOutput{Count: ptr(int32(res.count)), ScannedCount: ptr(int32(res.scanned)), LastEvaluatedKey: res.last}
+	switch {
+	case mode == "COUNT":
+	case res.raw != nil:
+		out.RawItems = res.raw
+	default:
 		out.Items = nonNilItems(res.items)
 	}
 	out.ConsumedCapacity = readCapacity(in.ReturnConsumedCapacity, src, res.bytes+fetched, deref(in.ConsistentRead))
@@ -269,8 +277,12 @@ func (s *Service) Scan(ctx context.Context, in *dynamodbapi.ScanInput) (*dynamod
 	if err != nil {
 		return nil, err
 	}
-	out := &dynamodbapi.ScanOutput{Count: ptr(int32(len(res.items))), ScannedCount: ptr(int32(res.scanned)), LastEvaluatedKey: res.last}
-	if mode != "COUNT" {
+	out := &dynamodbapi.ScanOutput{Count: ptr(int32(res.count)), ScannedCount: ptr(int32(res.scanned)), LastEvaluatedKey: res.last}
+	switch {
+	case mode == "COUNT":
+	case res.raw != nil:
+		out.RawItems = res.raw
+	default:
 		out.Items = nonNilItems(res.items)
 	}
 	out.ConsumedCapacity = readCapacity(in.ReturnConsumedCapacity, src, res.bytes+fetched, deref(in.ConsistentRead))
