@@ -39,8 +39,8 @@ func (s *Service) source(t *tableMeta, index *string) (*source, error) {
 // row is one stored entry read by a page.
 type row struct {
 	h        int64
-	ipk, isk []byte // index key (the table key for the table)
-	pk, sk   []byte // table key
+	ipk, isk []byte    // index key (the table key for the table)
+	pk, sk   []byte    // table key
 	raw      []byte    // the item as stored
 	item     attr.Item // raw decoded, once needed (decode)
 	size     int
