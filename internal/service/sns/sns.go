@@ -10,7 +10,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
+	"sync"
+	"time"
 
 	"github.com/hako-dev/hako/internal/clock"
 	"github.com/hako-dev/hako/internal/events"
@@ -36,17 +37,26 @@ type Config struct {
 	FunctionExists func(ctx context.Context, arn string) (bool, error)
 }
 
-// Service is the SNS implementation.
+// Service is the SNS implementation. It is safe for concurrent use.
 type Service struct {
-	cfg Config
-	st  *store.Store
-	clk clock.Clock
-	log *slog.Logger
+	cfg   Config
+	st    *store.Store
+	clk   clock.Clock
+	log   *slog.Logger
+	cache cache
+	sign  signer
+	http  *httpClients // HTTP/HTTPS subscriptions
+
+	unsubscribe func()
+	ctx         context.Context // cancelled by Close
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
 }
 
 var _ snsapi.API = (*Service)(nil)
 
-// New runs the migrations and returns the service.
+// New runs the migrations, registers the delivery kinds SNS owns and
+// starts the sweeper of the FIFO deduplication window.
 func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Store == nil || cfg.Events == nil {
 		return nil, errors.New("sns: Config.Store and Config.Events are required")
@@ -57,49 +67,45 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger}
+	if cfg.Endpoint == nil {
+		cfg.Endpoint = func() string { return "http://localhost:4566" }
+	}
+	if err := cfg.Store.Migrate(ctx, "sns", migrations); err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, http: newHTTPClient()}
+	s.cache.topics = map[string]*topicState{}
+	s.sign.st = cfg.Store
+	s.unsubscribe = s.st.Subscribe(notifyChannel, s.cache.invalidate)
+	cfg.Events.Register(kindHTTP, s.deliverHTTP)
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		clock.Every(s.ctx, s.clk, time.Minute, nil, false, s.sweepDedup)
+	}()
 	return s, nil
 }
 
 // Close stops background work.
-func (s *Service) Close() error { return nil }
+func (s *Service) Close() error {
+	if s.cancel != nil {
+		s.cancel()
+		s.wg.Wait()
+	}
+	if s.unsubscribe != nil {
+		s.unsubscribe()
+	}
+	s.http.CloseIdleConnections()
+	return nil
+}
 
 // Health reports the service state.
 func (s *Service) Health() string { return "running" }
 
-// ValidationError maps model violations to SNS's InvalidParameter.
+// ValidationError maps model violations to SNS's ValidationError (a
+// missing MessageAttributeValue.DataType answers "ValidationError: 1
+// validation error detected: Value null at ... Member must not be null").
 func (s *Service) ValidationError(op string, vs []model.Violation) error {
-	return awserr.New("InvalidParameter", "Invalid parameter: "+model.ValidationMessage(vs)).WithStatus(400)
-}
-
-// Message is a message another hako service publishes (EventBridge and
-// Scheduler targets, Lambda destinations, S3 notifications).
-type Message struct {
-	Message           string
-	Subject           string
-	MessageAttributes map[string]snsapi.MessageAttributeValue
-	GroupID, DedupID  string // FIFO topics
-}
-
-// ErrNoSuchTopic is returned (wrapped) by PublishInternal for an ARN that
-// names no topic.
-var ErrNoSuchTopic = errors.New("sns: the topic does not exist")
-
-// PublishInternal publishes m to topicARN on behalf of another service, as
-// Publish does. It returns ErrNoSuchTopic (wrapped) when the topic is gone
-// and an *awserr.Error when SNS refuses the message.
-func (s *Service) PublishInternal(ctx context.Context, topicARN string, m Message) error {
-	return unsupported("Publish")
-}
-
-// TopicExists reports whether arn names an existing topic, and whether it
-// is a FIFO topic (for other services' configuration checks).
-func (s *Service) TopicExists(ctx context.Context, arn string) (exists, fifo bool, err error) {
-	return false, false, nil
-}
-
-// HTTPHandler serves what SNS publishes outside its API under /_hako/sns/:
-// the signing certificate named by SigningCertURL, and the email outbox.
-func (s *Service) HTTPHandler() http.Handler {
-	return http.NotFoundHandler()
+	return awserr.New("ValidationError", model.ValidationMessage(vs)).WithStatus(400)
 }

@@ -13,19 +13,9 @@ func unsupported(op string) error {
 	return awserr.New("InvalidAction", op+" is not supported by hako yet.").WithStatus(400)
 }
 
-// AddPermission is not supported yet.
-func (s *Service) AddPermission(ctx context.Context, in *snsapi.AddPermissionInput) error {
-	return unsupported("AddPermission")
-}
-
 // CheckIfPhoneNumberIsOptedOut is not supported yet.
 func (s *Service) CheckIfPhoneNumberIsOptedOut(ctx context.Context, in *snsapi.CheckIfPhoneNumberIsOptedOutInput) (*snsapi.CheckIfPhoneNumberIsOptedOutResponse, error) {
 	return nil, unsupported("CheckIfPhoneNumberIsOptedOut")
-}
-
-// ConfirmSubscription is not supported yet.
-func (s *Service) ConfirmSubscription(ctx context.Context, in *snsapi.ConfirmSubscriptionInput) (*snsapi.ConfirmSubscriptionResponse, error) {
-	return nil, unsupported("ConfirmSubscription")
 }
 
 // CreatePlatformApplication is not supported yet.
@@ -43,11 +33,6 @@ func (s *Service) CreateSMSSandboxPhoneNumber(ctx context.Context, in *snsapi.Cr
 	return nil, unsupported("CreateSMSSandboxPhoneNumber")
 }
 
-// CreateTopic is not supported yet.
-func (s *Service) CreateTopic(ctx context.Context, in *snsapi.CreateTopicInput) (*snsapi.CreateTopicResponse, error) {
-	return nil, unsupported("CreateTopic")
-}
-
 // DeleteEndpoint is not supported yet.
 func (s *Service) DeleteEndpoint(ctx context.Context, in *snsapi.DeleteEndpointInput) error {
 	return unsupported("DeleteEndpoint")
@@ -61,11 +46,6 @@ func (s *Service) DeletePlatformApplication(ctx context.Context, in *snsapi.Dele
 // DeleteSMSSandboxPhoneNumber is not supported yet.
 func (s *Service) DeleteSMSSandboxPhoneNumber(ctx context.Context, in *snsapi.DeleteSMSSandboxPhoneNumberInput) (*snsapi.DeleteSMSSandboxPhoneNumberResult, error) {
 	return nil, unsupported("DeleteSMSSandboxPhoneNumber")
-}
-
-// DeleteTopic is not supported yet.
-func (s *Service) DeleteTopic(ctx context.Context, in *snsapi.DeleteTopicInput) error {
-	return unsupported("DeleteTopic")
 }
 
 // GetDataProtectionPolicy is not supported yet.
@@ -93,16 +73,6 @@ func (s *Service) GetSMSSandboxAccountStatus(ctx context.Context, in *snsapi.Get
 	return nil, unsupported("GetSMSSandboxAccountStatus")
 }
 
-// GetSubscriptionAttributes is not supported yet.
-func (s *Service) GetSubscriptionAttributes(ctx context.Context, in *snsapi.GetSubscriptionAttributesInput) (*snsapi.GetSubscriptionAttributesResponse, error) {
-	return nil, unsupported("GetSubscriptionAttributes")
-}
-
-// GetTopicAttributes is not supported yet.
-func (s *Service) GetTopicAttributes(ctx context.Context, in *snsapi.GetTopicAttributesInput) (*snsapi.GetTopicAttributesResponse, error) {
-	return nil, unsupported("GetTopicAttributes")
-}
-
 // ListEndpointsByPlatformApplication is not supported yet.
 func (s *Service) ListEndpointsByPlatformApplication(ctx context.Context, in *snsapi.ListEndpointsByPlatformApplicationInput) (*snsapi.ListEndpointsByPlatformApplicationResponse, error) {
 	return nil, unsupported("ListEndpointsByPlatformApplication")
@@ -128,49 +98,14 @@ func (s *Service) ListSMSSandboxPhoneNumbers(ctx context.Context, in *snsapi.Lis
 	return nil, unsupported("ListSMSSandboxPhoneNumbers")
 }
 
-// ListSubscriptions is not supported yet.
-func (s *Service) ListSubscriptions(ctx context.Context, in *snsapi.ListSubscriptionsInput) (*snsapi.ListSubscriptionsResponse, error) {
-	return nil, unsupported("ListSubscriptions")
-}
-
-// ListSubscriptionsByTopic is not supported yet.
-func (s *Service) ListSubscriptionsByTopic(ctx context.Context, in *snsapi.ListSubscriptionsByTopicInput) (*snsapi.ListSubscriptionsByTopicResponse, error) {
-	return nil, unsupported("ListSubscriptionsByTopic")
-}
-
-// ListTagsForResource is not supported yet.
-func (s *Service) ListTagsForResource(ctx context.Context, in *snsapi.ListTagsForResourceRequest) (*snsapi.ListTagsForResourceResponse, error) {
-	return nil, unsupported("ListTagsForResource")
-}
-
-// ListTopics is not supported yet.
-func (s *Service) ListTopics(ctx context.Context, in *snsapi.ListTopicsInput) (*snsapi.ListTopicsResponse, error) {
-	return nil, unsupported("ListTopics")
-}
-
 // OptInPhoneNumber is not supported yet.
 func (s *Service) OptInPhoneNumber(ctx context.Context, in *snsapi.OptInPhoneNumberInput) (*snsapi.OptInPhoneNumberResponse, error) {
 	return nil, unsupported("OptInPhoneNumber")
 }
 
-// Publish is not supported yet.
-func (s *Service) Publish(ctx context.Context, in *snsapi.PublishInput) (*snsapi.PublishResponse, error) {
-	return nil, unsupported("Publish")
-}
-
-// PublishBatch is not supported yet.
-func (s *Service) PublishBatch(ctx context.Context, in *snsapi.PublishBatchInput) (*snsapi.PublishBatchResponse, error) {
-	return nil, unsupported("PublishBatch")
-}
-
 // PutDataProtectionPolicy is not supported yet.
 func (s *Service) PutDataProtectionPolicy(ctx context.Context, in *snsapi.PutDataProtectionPolicyInput) error {
 	return unsupported("PutDataProtectionPolicy")
-}
-
-// RemovePermission is not supported yet.
-func (s *Service) RemovePermission(ctx context.Context, in *snsapi.RemovePermissionInput) error {
-	return unsupported("RemovePermission")
 }
 
 // SetEndpointAttributes is not supported yet.
@@ -186,36 +121,6 @@ func (s *Service) SetPlatformApplicationAttributes(ctx context.Context, in *snsa
 // SetSMSAttributes is not supported yet.
 func (s *Service) SetSMSAttributes(ctx context.Context, in *snsapi.SetSMSAttributesInput) (*snsapi.SetSMSAttributesResponse, error) {
 	return nil, unsupported("SetSMSAttributes")
-}
-
-// SetSubscriptionAttributes is not supported yet.
-func (s *Service) SetSubscriptionAttributes(ctx context.Context, in *snsapi.SetSubscriptionAttributesInput) error {
-	return unsupported("SetSubscriptionAttributes")
-}
-
-// SetTopicAttributes is not supported yet.
-func (s *Service) SetTopicAttributes(ctx context.Context, in *snsapi.SetTopicAttributesInput) error {
-	return unsupported("SetTopicAttributes")
-}
-
-// Subscribe is not supported yet.
-func (s *Service) Subscribe(ctx context.Context, in *snsapi.SubscribeInput) (*snsapi.SubscribeResponse, error) {
-	return nil, unsupported("Subscribe")
-}
-
-// TagResource is not supported yet.
-func (s *Service) TagResource(ctx context.Context, in *snsapi.TagResourceRequest) (*snsapi.TagResourceResponse, error) {
-	return nil, unsupported("TagResource")
-}
-
-// Unsubscribe is not supported yet.
-func (s *Service) Unsubscribe(ctx context.Context, in *snsapi.UnsubscribeInput) error {
-	return unsupported("Unsubscribe")
-}
-
-// UntagResource is not supported yet.
-func (s *Service) UntagResource(ctx context.Context, in *snsapi.UntagResourceRequest) (*snsapi.UntagResourceResponse, error) {
-	return nil, unsupported("UntagResource")
 }
 
 // VerifySMSSandboxPhoneNumber is not supported yet.
