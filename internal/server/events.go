@@ -60,10 +60,10 @@ func (s *Server) deliverSNS(ctx context.Context, d *events.Delivery) error {
 // "sender" (the SenderId; S3's by default), "groupId" and "dedupId" (FIFO
 // queues) and "messageAttributes" (a JSON object of SQS message attribute
 // values, as SendMessage takes them). A dead letter (events.Delivery's
-// DeadLetter) may name, in "errorAttribute" and "attemptsAttribute", the
-// String message attributes that carry the dispatcher's
-// "deadLetter.error" and "deadLetter.attempts" (EventBridge's
-// ERROR_MESSAGE, Scheduler's X-Amz-Scheduler-Attempt, ...).
+// DeadLetter) may name, in "errorAttribute", "attemptsAttribute" and
+// "reasonAttribute", the message attributes that carry the dispatcher's
+// "deadLetter.error", "deadLetter.attempts" and "deadLetter.reason"
+// (EventBridge's ERROR_MESSAGE, Scheduler's X-Amz-Scheduler-Attempt, ...).
 func (s *Server) deliverSQS(ctx context.Context, d *events.Delivery) error {
 	m := sqs.Message{Sender: d.Attrs["sender"], Body: string(d.Payload), GroupID: d.Attrs["groupId"], DedupID: d.Attrs["dedupId"]}
 	if m.Sender == "" {
@@ -74,7 +74,7 @@ func (s *Server) deliverSQS(ctx context.Context, d *events.Delivery) error {
 			return events.Permanent(fmt.Errorf("delivery %s: message attributes: %w", d.ID, err))
 		}
 	}
-	for attr, from := range map[string]string{"errorAttribute": "deadLetter.error", "attemptsAttribute": "deadLetter.attempts"} {
+	for attr, from := range map[string]string{"errorAttribute": "deadLetter.error", "attemptsAttribute": "deadLetter.attempts", "reasonAttribute": "deadLetter.reason"} {
 		if name, v := d.Attrs[attr], d.Attrs[from]; name != "" && v != "" {
 			if m.Attributes == nil {
 				m.Attributes = map[string]sqsapi.MessageAttributeValue{}

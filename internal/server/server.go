@@ -156,7 +156,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		return nil, fmt.Errorf("dynamodb: %w", err)
 	}
 	s.sns, err = sns.New(ctx, sns.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "sns"), Events: s.events,
-		Endpoint: s.Endpoint, QueueInfo: s.sqs.QueueInfo})
+		Endpoint: s.Endpoint, QueueInfo: s.sqs.QueueInfo,
+		// Lambda starts later; the subscription check runs at request time.
+		FunctionExists: func(ctx context.Context, arn string) (bool, error) { return s.lambda.FunctionExists(ctx, arn) }})
 	if err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("sns: %w", err)
