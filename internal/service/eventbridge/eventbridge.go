@@ -5,6 +5,10 @@
 // writes one outbox delivery (internal/events) per matched target in the
 // transaction that accepts the events; scheduled rules fire from a durable
 // loop that records each firing before its targets are called.
+//
+// All state is in the store. Each bus's enabled rules are compiled once and
+// cached in memory (dropped on every change, and on other nodes through
+// Tx.Notify); the store stays the source of truth.
 package eventbridge
 
 import (
@@ -12,6 +16,10 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/google/uuid"
 
 	"github.com/hako-dev/hako/internal/clock"
 	"github.com/hako-dev/hako/internal/events"
@@ -31,15 +39,38 @@ type Config struct {
 	Events *events.Dispatcher
 }
 
-// Service is the EventBridge implementation.
+// Service is the EventBridge implementation. It is safe for concurrent use.
 type Service struct {
-	cfg Config
-	st  *store.Store
-	clk clock.Clock
-	log *slog.Logger
+	cfg   Config
+	st    *store.Store
+	clk   clock.Clock
+	log   *slog.Logger
+	out   *events.Dispatcher
+	cache *ruleCache
+
+	origin string // random id of this node in cross-node notifications
+	unsub  func()
+
+	ctx       context.Context // cancelled by Close; parent of background work
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	wake      chan struct{} // schedule loop
+	replayK   chan struct{} // replay runner
+	startOnce sync.Once
+	closeOnce sync.Once
 }
 
 var _ eventbridgeapi.API = (*Service)(nil)
+
+// Delivery kinds this package registers with the outbox.
+const (
+	// kindDLQ is a target's dead letter: it becomes an "sqs" delivery with
+	// the message attributes EventBridge puts on DLQ messages.
+	kindDLQ = "eventbridge.dlq"
+	// kindUnsupported is a target hako cannot call (Step Functions,
+	// Kinesis, API destinations, ...): it fails permanently.
+	kindUnsupported = "eventbridge.unsupported"
+)
 
 // New runs the migrations and returns the service; Start begins firing
 // scheduled rules.
@@ -53,22 +84,74 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger}
+	if err := cfg.Store.Migrate(ctx, "eventbridge", migrations); err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, out: cfg.Events,
+		origin: strings.ReplaceAll(uuid.NewString(), "-", "")[:12],
+		wake:   make(chan struct{}, 1), replayK: make(chan struct{}, 1)}
+	s.cache = newRuleCache(s)
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.out.Register(kindDLQ, s.deliverDLQ)
+	s.out.Register(kindUnsupported, deliverUnsupported)
+	if s.st.Dialect() == store.Postgres {
+		s.unsub = s.st.Subscribe(notifyChannel, s.onNotify)
+	}
 	return s, nil
 }
 
-// Start begins the background work (scheduled rules, archive retention).
-func (s *Service) Start() {}
+// Start begins the background work (scheduled rules, replays, archive
+// retention).
+func (s *Service) Start() {
+	s.startOnce.Do(func() {
+		s.wg.Add(3)
+		go func() { defer s.wg.Done(); s.scheduleLoop() }()
+		go func() { defer s.wg.Done(); s.replayLoop() }()
+		go func() {
+			defer s.wg.Done()
+			clock.Every(s.ctx, s.clk, retentionInterval, nil, true, s.sweepArchives)
+		}()
+	})
+}
 
-// Close stops background work.
-func (s *Service) Close() error { return nil }
+// Close stops background work. It is safe to call more than once.
+func (s *Service) Close() error {
+	s.closeOnce.Do(func() {
+		if s.unsub != nil {
+			s.unsub()
+		}
+		s.cancel()
+		s.wg.Wait()
+	})
+	return nil
+}
 
 // Health reports the service state.
-func (s *Service) Health() string { return "running" }
+func (s *Service) Health() string {
+	if s.ctx.Err() != nil {
+		return "stopped"
+	}
+	return "running"
+}
 
-// ValidationError maps model violations to ValidationException.
+// ValidationError maps model violations to ValidationException, in AWS's
+// words: member paths in lower camel case, patterns without anchors.
 func (s *Service) ValidationError(op string, vs []model.Violation) error {
-	return awserr.New("ValidationException", model.ValidationMessage(vs)).WithStatus(400)
+	out := make([]model.Violation, len(vs))
+	for i, v := range vs {
+		parts := strings.Split(v.Path, ".")
+		for j, p := range parts {
+			if p != "" {
+				parts[j] = strings.ToLower(p[:1]) + p[1:]
+			}
+		}
+		v.Member = strings.Join(parts, ".")
+		if v.Kind == "pattern" {
+			v.Detail = strings.TrimSuffix(strings.TrimPrefix(v.Detail, "^"), "$")
+		}
+		out[i] = v
+	}
+	return awserr.New("ValidationException", model.ValidationMessage(out)).WithStatus(400)
 }
 
 // Event is an event another hako service puts on a bus (S3's EventBridge
@@ -83,17 +166,3 @@ type Event struct {
 
 // ErrNoSuchBus is returned (wrapped) for an ARN that names no event bus.
 var ErrNoSuchBus = errors.New("eventbridge: the event bus does not exist")
-
-// PutEventInternal puts ev on the bus busARN (an event bus ARN; a bare name
-// is not accepted) on behalf of another service, matching rules as
-// PutEvents does.
-func (s *Service) PutEventInternal(ctx context.Context, busARN string, ev Event) error {
-	return unsupported("PutEvents")
-}
-
-// DeliverToBus handles "events" outbox deliveries: the payload is a whole
-// event (the JSON a rule's target receives) sent on to the bus d.Target,
-// as a rule whose target is another bus does.
-func (s *Service) DeliverToBus(ctx context.Context, d *events.Delivery) error {
-	return events.Permanent(unsupported("PutEvents"))
-}
