@@ -270,7 +270,19 @@ func (s *Server) Query(t testing.TB, service, path string, form url.Values) (int
 func HTTPClient(timeout time.Duration) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
+	tr.DialContext = DialLocalhost
 	return &http.Client{Timeout: timeout, Transport: bodyCopyTransport{tr}}
+}
+
+// DialLocalhost dials NAME.localhost on the loopback address, as browsers
+// and systemd-resolved resolve it (API Gateway invoke URLs
+// APIID.execute-api.localhost:PORT); other addresses as usual.
+func DialLocalhost(ctx context.Context, network, addr string) (net.Conn, error) {
+	if host, port, err := net.SplitHostPort(addr); err == nil && strings.HasSuffix(host, ".localhost") {
+		addr = net.JoinHostPort("127.0.0.1", port)
+	}
+	d := net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return d.DialContext(ctx, network, addr)
 }
 
 type bodyCopyTransport struct{ base http.RoundTripper }

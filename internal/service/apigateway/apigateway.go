@@ -10,6 +10,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hako-dev/hako/internal/clock"
 	"github.com/hako-dev/hako/internal/model"
@@ -45,6 +47,19 @@ type Service struct {
 	st  *store.Store
 	clk clock.Clock
 	log *slog.Logger
+
+	node      string // this node's id in apigw_connections
+	lastSeq   atomic.Int64
+	cache     apiCache
+	ws        *hub
+	authCache authCache
+	jwks      *jwksCache
+	limits    limiters
+	http      *http.Client // HTTP_PROXY integrations
+	unsub     func()
+	ctx       context.Context // cancelled by Close
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
 }
 
 var _ apigatewayv2api.API = (*Service)(nil)
@@ -60,12 +75,42 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger}
+	if err := cfg.Store.Migrate(ctx, "apigateway", migrations); err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, node: newID(16)}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.ws = newHub(s)
+	s.jwks = newJWKSCache(s.clk)
+	s.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	s.unsub = s.st.Subscribe(notifyChannel, s.cache.invalidate)
+	s.wg.Add(1)
+	go s.ws.sweep(s.ctx)
 	return s, nil
 }
 
-// Close stops background work and closes WebSocket connections.
-func (s *Service) Close() error { return nil }
+// seq returns an increasing number for the creation order of items.
+func (s *Service) seq() int64 {
+	for {
+		old := s.lastSeq.Load()
+		n := max(s.clk.Now().UnixMicro(), old+1)
+		if s.lastSeq.CompareAndSwap(old, n) {
+			return n
+		}
+	}
+}
+
+// Close stops background work and closes WebSocket connections (going
+// away, as when AWS replaces a node).
+func (s *Service) Close() error {
+	if s.unsub != nil {
+		s.unsub()
+	}
+	s.ws.closeAll()
+	s.cancel()
+	s.wg.Wait()
+	return nil
+}
 
 // Health reports the service state.
 func (s *Service) Health() string { return "running" }
@@ -73,12 +118,4 @@ func (s *Service) Health() string { return "running" }
 // ValidationError maps model violations to BadRequestException.
 func (s *Service) ValidationError(op string, vs []model.Violation) error {
 	return awserr.New("BadRequestException", model.ValidationMessage(vs)).WithStatus(400)
-}
-
-// ServeDataPlane serves r when it is addressed to an API's invoke URL
-// (Host APIID.execute-api.*, or the path /_hako/apigw/APIID/...) and
-// reports whether it did; the server calls it before routing AWS API
-// requests.
-func (s *Service) ServeDataPlane(w http.ResponseWriter, r *http.Request) bool {
-	return false
 }
