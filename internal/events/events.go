@@ -106,7 +106,8 @@ type Dispatcher struct {
 	mu       sync.RWMutex
 	handlers map[string]Handler
 	wake     chan struct{}
-	sem      chan struct{}
+	queue    chan row     // claimed, waiting for a worker
+	outcomes chan outcome // delivered, waiting to be written back
 	unsub    func()
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -157,7 +158,7 @@ func New(ctx context.Context, cfg Config) (*Dispatcher, error) {
 		return nil, err
 	}
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, handlers: map[string]Handler{},
-		wake: make(chan struct{}, 1), sem: make(chan struct{}, cfg.Workers)}
+		wake: make(chan struct{}, 1), queue: make(chan row, 2*cfg.Workers), outcomes: make(chan outcome, 2*cfg.Workers)}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	return d, nil
 }
@@ -181,8 +182,12 @@ func (d *Dispatcher) Start() {
 			return err
 		})
 	}
-	d.wg.Add(1)
+	d.wg.Add(2 + d.cfg.Workers)
 	go func() { defer d.wg.Done(); d.run() }()
+	go func() { defer d.wg.Done(); d.finisher() }()
+	for range d.cfg.Workers {
+		go func() { defer d.wg.Done(); d.worker() }()
+	}
 }
 
 // Close stops dispatching; deliveries in flight finish first.
@@ -249,6 +254,20 @@ type row struct {
 	del       Delivery
 }
 
+// outcome is what became of a delivered row, written back by the finisher.
+type outcome struct {
+	id      string
+	attempt int       // attempts made so far
+	retryAt int64     // > 0: try again then (ms)
+	dead    *Delivery // given up: its dead letter, if any
+}
+
+// The dispatcher's pipeline: run claims due rows in bulk (leasing them)
+// into queue; Workers goroutines deliver them; the finisher writes the
+// outcomes (delete, dead letter, retry time) back in batches, one
+// transaction per batch. A crash between a delivery and its write-back
+// delivers it again after the lease: at least once.
+
 func (d *Dispatcher) run() {
 	for {
 		next, err := d.claim()
@@ -277,11 +296,12 @@ func (d *Dispatcher) run() {
 }
 
 // claim leases the due deliveries (for ordered keys, only the oldest of
-// each key) and starts them. It returns when the next one is due (0: none).
+// each key) that fit in the queue and queues them. It returns when the
+// next one is due (0: none).
 func (d *Dispatcher) claim() (int64, error) {
 	ctx := d.ctx
 	now := d.clk.Now().UnixMilli()
-	free := cap(d.sem) - len(d.sem)
+	free := cap(d.queue) - len(d.queue)
 	if free == 0 {
 		return 0, nil
 	}
@@ -338,12 +358,10 @@ func (d *Dispatcher) claim() (int64, error) {
 		return 0, err
 	}
 	for _, r := range rows {
-		d.sem <- struct{}{}
-		d.wg.Add(1)
-		go func() {
-			defer func() { <-d.sem; d.wg.Done(); d.poke() }()
-			d.deliver(r)
-		}()
+		d.queue <- r // fits: only run fills the queue, and it had room
+	}
+	if len(rows) == free {
+		d.poke() // there may be more
 	}
 	return next, nil
 }
@@ -351,7 +369,23 @@ func (d *Dispatcher) claim() (int64, error) {
 // leaseFor is how long a claimed delivery is hidden from other dispatchers.
 const leaseFor = 5 * time.Minute
 
-func (d *Dispatcher) deliver(r row) {
+// worker delivers queued rows until the dispatcher closes.
+func (d *Dispatcher) worker() {
+	for {
+		select {
+		case <-d.ctx.Done():
+			return
+		case r := <-d.queue:
+			if o, ok := d.deliver(r); ok {
+				d.outcomes <- o
+			}
+		}
+	}
+}
+
+// deliver hands r to its handler and says what to write back (false:
+// shutting down, the lease expires and it runs again).
+func (d *Dispatcher) deliver(r row) (outcome, bool) {
 	ctx := d.ctx
 	d.mu.RLock()
 	h := d.handlers[r.del.Kind]
@@ -365,7 +399,11 @@ func (d *Dispatcher) deliver(r row) {
 		err = h(ctx, &del)
 	}
 	if err != nil && ctx.Err() != nil {
-		return // shutting down: the lease expires and it runs again
+		return outcome{}, false
+	}
+	o := outcome{id: r.id, attempt: del.Attempt}
+	if err == nil {
+		return o, true
 	}
 	now := d.clk.Now()
 	pol := d.cfg.Retry
@@ -384,7 +422,6 @@ func (d *Dispatcher) deliver(r row) {
 	var p permanent
 	reason := ""
 	switch {
-	case err == nil:
 	case errors.As(err, &p):
 		reason = "permanent"
 	case pol.MaxAttempts > 0 && del.Attempt >= pol.MaxAttempts:
@@ -392,55 +429,101 @@ func (d *Dispatcher) deliver(r row) {
 	case now.Sub(del.CreatedAt) >= pol.MaxAge:
 		reason = "maxAge"
 	}
-	switch {
-	case err == nil:
-		d.finish(r.id, nil)
-	case reason != "":
-		d.log.Warn("delivery given up", "kind", del.Kind, "target", del.Target, "attempts", del.Attempt, "err", err)
-		if d.cfg.Failed != nil {
-			d.cfg.Failed(&del, err)
-		}
-		var dl *Delivery
-		if del.DeadLetter != nil {
-			cp := *del.DeadLetter
-			cp.Attrs = make(map[string]string, len(del.DeadLetter.Attrs)+3)
-			for k, v := range del.DeadLetter.Attrs {
-				cp.Attrs[k] = v
-			}
-			cp.Attrs["deadLetter.error"] = err.Error()
-			cp.Attrs["deadLetter.attempts"] = strconv.Itoa(del.Attempt)
-			cp.Attrs["deadLetter.reason"] = reason
-			dl = &cp
-		}
-		d.finish(r.id, dl)
-	default:
+	if reason == "" {
 		delay := pol.Base << min(r.attempts, 30)
 		if delay > pol.Max || delay <= 0 {
 			delay = pol.Max
 		}
-		d.st.Update(ctx, func(tx *store.Tx) error {
-			_, err := tx.Exec(ctx, "UPDATE events_outbox SET attempts = ?, due_at = ?, lease_at = 0 WHERE id = ?",
-				r.attempts+1, now.Add(delay).UnixMilli(), r.id)
-			return err
-		})
+		o.retryAt = now.Add(delay).UnixMilli()
+		return o, true
+	}
+	d.log.Warn("delivery given up", "kind", del.Kind, "target", del.Target, "attempts", del.Attempt, "reason", reason, "err", err)
+	if d.cfg.Failed != nil {
+		d.cfg.Failed(&del, err)
+	}
+	if del.DeadLetter != nil {
+		cp := *del.DeadLetter
+		cp.Attrs = make(map[string]string, len(del.DeadLetter.Attrs)+3)
+		for k, v := range del.DeadLetter.Attrs {
+			cp.Attrs[k] = v
+		}
+		cp.Attrs["deadLetter.error"] = err.Error()
+		cp.Attrs["deadLetter.attempts"] = strconv.Itoa(del.Attempt)
+		cp.Attrs["deadLetter.reason"] = reason
+		o.dead = &cp
+	}
+	return o, true
+}
+
+// finisher writes outcomes back in batches until the dispatcher closes,
+// then writes what is left.
+func (d *Dispatcher) finisher() {
+	var batch []outcome
+	for {
+		select {
+		case o := <-d.outcomes:
+			batch = append(batch, o)
+		case <-d.ctx.Done():
+			for {
+				select {
+				case o := <-d.outcomes:
+					batch = append(batch, o)
+					continue
+				default:
+				}
+				break
+			}
+			d.writeBack(batch)
+			return
+		}
+		// Take what else is ready: one transaction for all of it.
+	more:
+		for len(batch) < 256 {
+			select {
+			case o := <-d.outcomes:
+				batch = append(batch, o)
+			default:
+				break more
+			}
+		}
+		d.writeBack(batch)
+		batch = batch[:0]
+		d.poke() // ordered keys may have a next delivery now
 	}
 }
 
-// finish deletes a delivery done with and enqueues its dead letter, if
-// any, in the same transaction.
-func (d *Dispatcher) finish(id string, dead *Delivery) {
+// writeBack deletes the done deliveries (enqueueing their dead letters)
+// and reschedules the failed ones, in one transaction.
+func (d *Dispatcher) writeBack(batch []outcome) {
+	if len(batch) == 0 {
+		return
+	}
 	ctx := context.WithoutCancel(d.ctx)
 	err := d.st.Update(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, "DELETE FROM events_outbox WHERE id = ?", id)
-		if err != nil || dead == nil {
-			return err
+		for _, o := range batch {
+			if o.retryAt > 0 {
+				if _, err := tx.Exec(ctx, "UPDATE events_outbox SET attempts = ?, due_at = ?, lease_at = 0 WHERE id = ?", o.attempt, o.retryAt, o.id); err != nil {
+					return err
+				}
+				continue
+			}
+			res, err := tx.Exec(ctx, "DELETE FROM events_outbox WHERE id = ?", o.id)
+			if err != nil {
+				return err
+			}
+			if o.dead == nil {
+				continue
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue // another node finished it
+			}
+			if err := d.Enqueue(ctx, tx, *o.dead); err != nil {
+				return err
+			}
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // another node finished it
-		}
-		return d.Enqueue(ctx, tx, *dead)
+		return nil
 	})
 	if err != nil {
-		d.log.Warn("outbox delete failed", "id", id, "err", err)
+		d.log.Warn("outbox write-back failed", "deliveries", len(batch), "err", err)
 	}
 }
