@@ -446,11 +446,11 @@ func (s *Server) Serve(l net.Listener) error {
 // done), stops the services and closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
+	if s.apigw != nil {
+		errs = append(errs, s.apigw.Close()) // first: $disconnect routes still reach Lambda
+	}
 	if s.lambda != nil {
 		errs = append(errs, s.lambda.Close())
-	}
-	if s.apigw != nil {
-		errs = append(errs, s.apigw.Close())
 	}
 	if s.sched != nil {
 		errs = append(errs, s.sched.Close())
