@@ -106,6 +106,8 @@ type Dispatcher struct {
 	mu       sync.RWMutex
 	handlers map[string]Handler
 	wake     chan struct{}
+	seqMu    sync.Mutex
+	lastSeq  int64        // the last seq given: seqs only grow in a process
 	queue    chan row     // claimed, waiting for a worker
 	outcomes chan outcome // delivered, waiting to be written back
 	unsub    func()
@@ -160,6 +162,15 @@ func New(ctx context.Context, cfg Config) (*Dispatcher, error) {
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, handlers: map[string]Handler{},
 		wake: make(chan struct{}, 1), queue: make(chan row, 2*cfg.Workers), outcomes: make(chan outcome, 2*cfg.Workers)}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
+	err := cfg.Store.View(ctx, func(tx *store.Tx) error {
+		var n sql.NullInt64
+		err := tx.QueryRow(ctx, "SELECT MAX(seq) FROM events_outbox").Scan(&n)
+		d.lastSeq = n.Int64
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -213,6 +224,13 @@ func (d *Dispatcher) poke() {
 // only if the transaction commits.
 func (d *Dispatcher) Enqueue(ctx context.Context, tx *store.Tx, ds ...Delivery) error {
 	now := d.clk.Now().UnixNano()
+	// seq orders the deliveries of one key: the clock, but never below a
+	// seq already given (two transactions in the same nanosecond, a clock
+	// stepped back), so that deliveries written later sort later.
+	d.seqMu.Lock()
+	first := max(now, d.lastSeq+1)
+	d.lastSeq = first + int64(len(ds)) - 1
+	d.seqMu.Unlock()
 	for i, del := range ds {
 		body, err := json.Marshal(del)
 		if err != nil {
@@ -223,9 +241,8 @@ func (d *Dispatcher) Enqueue(ctx context.Context, tx *store.Tx, ds ...Delivery) 
 		if !del.CreatedAt.IsZero() {
 			created = del.CreatedAt.UnixMilli()
 		}
-		// seq orders deliveries of one key: time, then position.
 		if _, err := tx.Exec(ctx, `INSERT INTO events_outbox (id, seq, kind, order_key, body, attempts, due_at, lease_at, created_at)
-			VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`, uuid.NewString(), now+int64(i), del.Kind, del.OrderKey, string(body), due, created); err != nil {
+			VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`, uuid.NewString(), first+int64(i), del.Kind, del.OrderKey, string(body), due, created); err != nil {
 			return err
 		}
 	}

@@ -256,3 +256,22 @@ func TestPerDeliveryRetryAndDeadLetter(t *testing.T) {
 	}
 	waitFor(t, "an empty outbox", func() bool { n, _ := d.Pending(context.Background()); return n == 0 })
 }
+
+// TestOrderWithinOneInstant writes deliveries of one key in separate
+// transactions at the same clock reading (a fake clock that does not
+// move): they still go out in the order written.
+func TestOrderWithinOneInstant(t *testing.T) {
+	st := openStore(t, "sqlite")
+	r := &recorder{}
+	fake := clock.NewFake(time.Now())
+	d := newDispatcher(t, st, fake, r, nil)
+	for i := 0; i < 20; i++ {
+		enqueue(t, st, d, false, Delivery{Kind: "test", Target: "k", OrderKey: "k", Payload: []byte(fmt.Sprint(i))})
+	}
+	waitFor(t, "all twenty", func() bool { return len(r.list()) == 20 })
+	for i, g := range r.list() {
+		if g != fmt.Sprintf("k:%d", i) {
+			t.Fatalf("order %v", r.list())
+		}
+	}
+}
