@@ -181,7 +181,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 			}
 			return r.Payload, r.ErrorType, nil
 		},
-		Queues: s.sqs, Bus: s.eb})
+		Queues: s.sqs, Bus: s.eb, VerifyIAM: s.verifyIAM})
 	if err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("apigateway: %w", err)

@@ -39,6 +39,11 @@ type Config struct {
 	// for the API's account and region. May be nil.
 	Queues sqsapi.API
 	Bus    eventbridgeapi.API
+	// VerifyIAM checks the SigV4 signature of a request to an AWS_IAM
+	// route (body is its payload; nil for a WebSocket handshake) and
+	// returns the caller's account and access key; nil accepts any signed
+	// request.
+	VerifyIAM func(r *http.Request, body []byte) (account, accessKey string, err error)
 }
 
 // Service is the API Gateway implementation.

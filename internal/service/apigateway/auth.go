@@ -2,6 +2,7 @@ package apigateway
 
 import (
 	"encoding/json"
+	"github.com/hako-dev/hako/internal/protocol/awserr"
 	"net/http"
 	"strings"
 	"sync"
@@ -29,10 +30,26 @@ func (c *call) authorize() (int, string) {
 		}
 		return c.authorizeLambda(c.route.auth)
 	case "AWS_IAM":
-		// hako checks that the request is signed, not the signature.
-		if c.r.Header.Get("Authorization") == "" && c.r.URL.Query().Get("X-Amz-Signature") == "" {
-			return http.StatusForbidden, "Forbidden"
+		return c.s.checkIAM(c.r, c.body)
+	}
+	return 0, ""
+}
+
+// checkIAM authorizes a request to an AWS_IAM route: it must be signed
+// (else 403 "Forbidden", as API Gateway answers), and its signature must
+// verify (else 403 with the SigV4 error's message).
+func (s *Service) checkIAM(r *http.Request, body []byte) (int, string) {
+	if r.Header.Get("Authorization") == "" && r.URL.Query().Get("X-Amz-Signature") == "" {
+		return http.StatusForbidden, "Forbidden"
+	}
+	if s.cfg.VerifyIAM == nil {
+		return 0, ""
+	}
+	if _, _, err := s.cfg.VerifyIAM(r, body); err != nil {
+		if ae := awserr.As(err); ae != nil {
+			return http.StatusForbidden, ae.Message
 		}
+		return http.StatusForbidden, err.Error()
 	}
 	return 0, ""
 }

@@ -221,8 +221,8 @@ func (c *wsConn) connectEvent(r *http.Request, reqID string, now time.Time, st *
 func (h *hub) authorizeConnect(r *http.Request, a *liveAPI, st *liveStage, lr *liveRoute, c *wsConn, ev *wsEvent) int {
 	switch str(lr.route.AuthorizationType) {
 	case "AWS_IAM":
-		if r.Header.Get("Authorization") == "" && r.URL.Query().Get("X-Amz-Signature") == "" {
-			return http.StatusForbidden
+		if status, _ := h.s.checkIAM(r, nil); status != 0 {
+			return status
 		}
 	case "CUSTOM":
 		au := lr.auth
