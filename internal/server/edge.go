@@ -258,7 +258,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, info *reqinfo.Info) 
 	}
 	strict := s.cfg.Auth == config.AuthStrict
 	if sig == nil {
-		if strict {
+		if strict && !unsignedAllowed(r) {
 			return awserr.New("MissingAuthenticationToken", "Request is missing Authentication Token").WithStatus(403)
 		}
 		info.Account = config.DefaultAccount
@@ -297,6 +297,20 @@ func (s *Server) authenticate(r *http.Request, body []byte, info *reqinfo.Info) 
 		return sigError(err)
 	}
 	return nil
+}
+
+// unsignedAllowed tells the requests AWS accepts without a signature: the
+// SubscribeURL and UnsubscribeURL of SNS messages, which HTTP endpoints and
+// people follow with a plain GET.
+func unsignedAllowed(r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	switch r.URL.Query().Get("Action") {
+	case "ConfirmSubscription", "Unsubscribe":
+		return true
+	}
+	return false
 }
 
 // verifyIAM checks the signature of a request to an API Gateway route with

@@ -158,6 +158,17 @@ func TestStrictAuth(t *testing.T) {
 	if resp.StatusCode != 403 || !strings.Contains(string(b), "MissingAuthenticationToken") {
 		t.Fatalf("unsigned: %d %s", resp.StatusCode, b)
 	}
+	// Except SNS's SubscribeURL and UnsubscribeURL, which AWS serves
+	// unsigned: the request reaches SNS (which refuses the bad token).
+	resp, err = http.Get(srv.URL + "/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:none&Token=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(b), "MissingAuthenticationToken") || resp.StatusCode == 403 {
+		t.Fatalf("unsigned ConfirmSubscription: %d %s", resp.StatusCode, b)
+	}
 }
 
 func TestPermissiveAcceptsUnknownKeysAndUnsigned(t *testing.T) {
