@@ -58,14 +58,16 @@ func (s *Server) deliverSNS(ctx context.Context, d *events.Delivery) error {
 
 // deliverSQS sends the payload to the queue d.Target. Attrs may set
 // "sender" (the SenderId; S3's by default), "groupId" and "dedupId" (FIFO
-// queues) and "messageAttributes" (a JSON object of SQS message attribute
+// queues; "defaultDedupId" when the queue does not deduplicate by content)
+// and "messageAttributes" (a JSON object of SQS message attribute
 // values, as SendMessage takes them). A dead letter (events.Delivery's
 // DeadLetter) may name, in "errorAttribute", "attemptsAttribute" and
 // "reasonAttribute", the message attributes that carry the dispatcher's
 // "deadLetter.error", "deadLetter.attempts" and "deadLetter.reason"
 // (EventBridge's ERROR_MESSAGE, Scheduler's X-Amz-Scheduler-Attempt, ...).
 func (s *Server) deliverSQS(ctx context.Context, d *events.Delivery) error {
-	m := sqs.Message{Sender: d.Attrs["sender"], Body: string(d.Payload), GroupID: d.Attrs["groupId"], DedupID: d.Attrs["dedupId"]}
+	m := sqs.Message{Sender: d.Attrs["sender"], Body: string(d.Payload), GroupID: d.Attrs["groupId"], DedupID: d.Attrs["dedupId"],
+		DefaultDedupID: d.Attrs["defaultDedupId"]}
 	if m.Sender == "" {
 		m.Sender = s3Sender
 	}

@@ -228,7 +228,7 @@ func (p *delivPlan) targets(ruleArn, ruleName string, ts []*target, raw []byte, 
 			d.Attrs = map[string]string{"sender": sqsSender}
 			if t.fifo {
 				d.Attrs["groupId"] = t.groupID
-				d.Attrs["dedupId"] = id
+				d.Attrs["defaultDedupId"] = id // unless the queue deduplicates by content
 			}
 		case kindUnsupported:
 			d.Retry = nil

@@ -42,11 +42,15 @@ func (s *Service) SendFrom(ctx context.Context, arn, sender, body string) error 
 // Message is a message another service sends (SNS fan-out, EventBridge
 // targets, dead-letter queues).
 type Message struct {
-	Sender     string // the SenderId
-	Body       string
-	GroupID    string // FIFO queues
-	DedupID    string // FIFO queues without content-based deduplication
-	Attributes map[string]sqsapi.MessageAttributeValue
+	Sender  string // the SenderId
+	Body    string
+	GroupID string // FIFO queues
+	DedupID string // FIFO queues without content-based deduplication
+	// DefaultDedupID is the deduplication id of a FIFO queue's message when
+	// DedupID is empty and the queue does not deduplicate by content
+	// (EventBridge's event id).
+	DefaultDedupID string
+	Attributes     map[string]sqsapi.MessageAttributeValue
 }
 
 // SendInternal sends m to the queue arn on behalf of a service.
@@ -62,6 +66,10 @@ func (s *Service) SendInternal(ctx context.Context, arn string, m Message) error
 	}
 	if m.DedupID != "" {
 		in.MessageDeduplicationId = &m.DedupID
+	} else if m.DefaultDedupID != "" {
+		if q, err := s.queueByARN(qctx, arn); err == nil && q.fifo && !q.m().attrs.contentDedup {
+			in.MessageDeduplicationId = &m.DefaultDedupID
+		}
 	}
 	_, err := s.sendMessage(qctx, in)
 	var se *sqsError
