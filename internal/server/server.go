@@ -181,7 +181,14 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 			}
 			return r.Payload, r.ErrorType, nil
 		},
-		Queues: s.sqs, Bus: s.eb, VerifyIAM: s.verifyIAM})
+		Queues: s.sqs, Bus: s.eb, VerifyIAM: s.verifyIAM,
+		Logs: func(ctx context.Context, account, region, group, stream string, lines []apigateway.LogLine) error {
+			evs := make([]logs.Event, len(lines))
+			for i, l := range lines {
+				evs[i] = logs.Event{Time: l.Time, Message: l.Text}
+			}
+			return s.logs.Append(ctx, account, region, group, stream, evs)
+		}})
 	if err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("apigateway: %w", err)

@@ -44,6 +44,9 @@ type Config struct {
 	// returns the caller's account and access key; nil accepts any signed
 	// request.
 	VerifyIAM func(r *http.Request, body []byte) (account, accessKey string, err error)
+	// Logs appends lines to a CloudWatch Logs stream (stage access logs),
+	// creating the stream when missing; nil logs them through Logger only.
+	Logs func(ctx context.Context, account, region, group, stream string, lines []LogLine) error
 }
 
 // Service is the API Gateway implementation.
@@ -65,6 +68,8 @@ type Service struct {
 	ctx       context.Context // cancelled by Close
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
+	// accessLogs queues access log lines for CloudWatch Logs.
+	accessLogs chan accessEntry
 }
 
 var _ apigatewayv2api.API = (*Service)(nil)
@@ -89,8 +94,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	s.jwks = newJWKSCache(s.clk)
 	s.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	s.unsub = s.st.Subscribe(notifyChannel, s.cache.invalidate)
-	s.wg.Add(1)
+	s.accessLogs = make(chan accessEntry, accessLogQueue)
+	s.wg.Add(2)
 	go s.ws.sweep(s.ctx)
+	go s.accessLogger()
 	return s, nil
 }
 

@@ -297,14 +297,16 @@ func sourceIP(r *http.Request) string {
 }
 
 // accessLog writes the request's access log line: the stage's
-// AccessLogSettings.Format with its $context variables resolved, through
-// slog (CloudWatch Logs delivery is not implemented).
+// AccessLogSettings.Format with its $context variables resolved, to the
+// CloudWatch Logs group of DestinationArn (and at debug level through
+// slog).
 func (c *call) accessLog() {
 	als := c.st.doc.AccessLogSettings
 	if als == nil || str(als.Format) == "" {
 		return
 	}
 	line := c.expand(str(als.Format), false)
-	c.s.log.LogAttrs(context.Background(), slog.LevelInfo, "access log", slog.String("api", c.a.id), slog.String("stage", c.stageName),
+	c.s.log.LogAttrs(context.Background(), slog.LevelDebug, "access log", slog.String("api", c.a.id), slog.String("stage", c.stageName),
 		slog.String("destination", str(als.DestinationArn)), slog.String("line", line))
+	c.s.queueAccessLog(str(als.DestinationArn), c.a.id, c.stageName, LogLine{Time: c.s.clk.Now(), Text: line})
 }
