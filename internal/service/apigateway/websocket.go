@@ -41,6 +41,7 @@ type wsConn struct {
 	id, apiID, stage, domain string
 	sourceIP, userAgent      string
 	conn                     *websocket.Conn
+	frames                   *frameWatch // flags frames over 32 KB
 	connectedAt              time.Time
 	lastActive               atomic.Int64 // Unix ms
 	authorizer               map[string]any
@@ -159,10 +160,12 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request, a *liveAPI, st *live
 	if subprotocol != "" {
 		opts.Subprotocols = []string{subprotocol}
 	}
-	conn, err := websocket.Accept(w, r, opts)
+	watch := &frameWatch{}
+	conn, err := websocket.Accept(frameWatchWriter{w, watch}, r, opts)
 	if err != nil {
 		return
 	}
+	c.frames = watch
 	conn.SetReadLimit(wsMessageLimit)
 	c.conn = conn
 	if err := h.register(c); err != nil {
@@ -366,6 +369,11 @@ func (h *hub) readLoop(c *wsConn) {
 				}
 			}
 			c.setClose(code, reason)
+			return
+		}
+		if c.frames != nil && c.frames.tooBig.Load() {
+			c.conn.Close(websocket.StatusMessageTooBig, "Frame too big")
+			c.setClose(int(websocket.StatusMessageTooBig), "")
 			return
 		}
 		c.lastActive.Store(h.s.clk.Now().UnixMilli())

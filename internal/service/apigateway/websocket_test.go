@@ -244,4 +244,42 @@ func TestWebSocketNoRouteAndLimits(t *testing.T) {
 	}
 }
 
+// TestWebSocketFrameLimit: a message of 100 KB sent as frames of 30 KB
+// goes through; one frame of 40 KB closes the connection with 1009, as
+// API Gateway limits frames to 32 KB.
+func TestWebSocketFrameLimit(t *testing.T) {
+	h := start(t)
+	id := wsAPI(t, h, "", "MOCK", nil, []string{"only"})
+	conn := dial(t, wsURL(h, id))
+	w, err := conn.Writer(bg, websocket.MessageText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := w.Write([]byte(strings.Repeat("x", 30<<10))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// No route takes it: API Gateway answers Forbidden, so it was read.
+	var m map[string]string
+	if err := json.Unmarshal([]byte(recv(t, conn)), &m); err != nil || m["message"] != "Forbidden" {
+		t.Fatalf("a message in 30 KB frames: %v %v", m, err)
+	}
+	conn.Write(bg, websocket.MessageText, []byte(strings.Repeat("y", 40<<10)))
+	ctx, cancel := context.WithTimeout(bg, 10*time.Second)
+	defer cancel()
+	for {
+		_, _, err := conn.Read(ctx)
+		if err != nil {
+			if websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
+				t.Fatalf("oversized frame: %v", err)
+			}
+			break
+		}
+	}
+}
+
 type mtypesGone = mtypes.GoneException
