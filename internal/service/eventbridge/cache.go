@@ -16,6 +16,45 @@ import (
 type busRules struct {
 	exists bool
 	rules  []*crule
+	// bySource files the rules whose pattern requires the event's source
+	// to be one of some strings under each of them, and anySource lists
+	// the others (indices into rules, increasing): an event is matched
+	// only against the rules of its source and the others.
+	bySource  map[string][]int
+	anySource []int
+}
+
+// candidates returns the indices of the rules an event with the given
+// source can match (all of them when the source is not a string).
+func (br *busRules) candidates(source string, isString bool) []int {
+	if !isString || br.bySource == nil {
+		return nil
+	}
+	a, b := br.bySource[source], br.anySource
+	out := make([]int, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 { // merge: rules keep their order
+		if a[0] < b[0] {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// index files the rules by their required sources.
+func (br *busRules) index() {
+	br.bySource = map[string][]int{}
+	for i, r := range br.rules {
+		srcs, ok := r.pat.RequiredStrings("source")
+		if !ok {
+			br.anySource = append(br.anySource, i)
+			continue
+		}
+		for _, v := range srcs {
+			br.bySource[v] = append(br.bySource[v], i)
+		}
+	}
 }
 
 // crule is a compiled rule.
@@ -137,6 +176,7 @@ func loadBusRules(ctx context.Context, tx *store.Tx, k busKey) (*busRules, error
 	if len(br.rules) == 0 {
 		return br, nil
 	}
+	br.index()
 	tq, err := tx.Query(ctx, `SELECT rule, body FROM eb_targets WHERE account = ? AND region = ? AND bus = ? ORDER BY rule, seq`,
 		k.account, k.region, k.name)
 	if err != nil {

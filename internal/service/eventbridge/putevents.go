@@ -197,14 +197,22 @@ func (p *delivPlan) match(br *busRules, raw []byte, id string, filter map[string
 	if err != nil {
 		return err
 	}
-	for _, r := range br.rules {
+	match := func(r *crule) {
 		if filter != nil && !filter[r.arn] {
-			continue
+			return
 		}
-		if !r.pat.MatchEvent(pe) {
-			continue
+		if r.pat.MatchEvent(pe) {
+			p.targets(r.arn, r.name, r.targets, raw, id, now, time.Time{})
 		}
-		p.targets(r.arn, r.name, r.targets, raw, id, now, time.Time{})
+	}
+	if src, ok := pe.TopString("source"); ok && br.bySource != nil {
+		for _, i := range br.candidates(src, true) {
+			match(br.rules[i])
+		}
+		return nil
+	}
+	for _, r := range br.rules {
+		match(r)
 	}
 	return nil
 }
