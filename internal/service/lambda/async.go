@@ -235,7 +235,8 @@ func (a *asyncRunner) execute(ctx context.Context, r asyncRow) {
 		return
 	}
 	attempts := r.attempts + 1
-	s.log.Info("async invocation returned a function error", "function", ref.qualifiedARN(), "request_id", r.id, "error_type", out.ErrorType, "attempt", attempts)
+	s.log.Info("async invocation returned a function error", "function", ref.qualifiedARN(), "request_id", r.id, "error_type", out.ErrorType,
+		"error", string(out.Payload[:min(len(out.Payload), 512)]), "attempt", attempts)
 	if attempts <= retries {
 		a.reschedule(ctx, r.id, attempts, now.Add(time.Duration(attempts)*retryDelay))
 		return
