@@ -81,8 +81,11 @@ type Server struct {
 	// python is the host's python3 interpreter, resolved once.
 	pythonOnce sync.Once
 	python     string
-	// endpoint is hako's own URL once it listens (functions call it).
-	endpoint atomic.Value
+	// endpoint is hako's own URL once it listens (functions call it);
+	// endpointSet is closed then.
+	endpoint     atomic.Value
+	endpointSet  chan struct{}
+	endpointOnce sync.Once
 
 	bindings  []*binding
 	byTarget  map[string]*binding
@@ -99,7 +102,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, clock: opts.Clock, logger: opts.Logger, keys: map[string]config.Key{}}
+	s := &Server{cfg: cfg, clock: opts.Clock, logger: opts.Logger, keys: map[string]config.Key{}, endpointSet: make(chan struct{})}
 	if s.clock == nil {
 		s.clock = clock.Real()
 	}
@@ -202,7 +205,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		Store: st, Clock: s.clock, Logger: s.logger.With("service", "lambda"), DataDir: cfg.DataDir,
 		Launch:      s.launchRuntime,
 		Credentials: s.credentialsFor,
-		Endpoint:    s.Endpoint,
+		Endpoint:    s.sandboxEndpoint,
 		Queues:      s.sqs,
 		Objects:     s.s3,
 		Streams:     s.ddb.StreamFeed(),
@@ -343,6 +346,18 @@ func (s *Server) Endpoint() string {
 	return ""
 }
 
+// sandboxEndpoint is Endpoint for function sandboxes: asynchronous
+// invocations recovered at start can launch one before Serve is called,
+// and a sandbox started without AWS_ENDPOINT_URL stays warm without it; so
+// it waits (a bounded time) for the listener.
+func (s *Server) sandboxEndpoint() string {
+	select {
+	case <-s.endpointSet:
+	case <-time.After(30 * time.Second):
+	}
+	return s.Endpoint()
+}
+
 // credentialsFor returns the access key functions of account run with.
 func (s *Server) credentialsFor(account string) (string, string) {
 	for _, k := range s.cfg.Keys {
@@ -442,6 +457,7 @@ func (s *Server) Serve(l net.Listener) error {
 		}
 		s.endpoint.Store("http://" + addr)
 	}
+	s.endpointOnce.Do(func() { close(s.endpointSet) })
 	err := s.http.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
