@@ -23,6 +23,7 @@ require (
 	github.com/klauspost/cpuid/v2 v2.2.9
 	github.com/minio/crc64nvme v1.1.1
 	github.com/minio/md5-simd v1.1.2
+	gopkg.in/yaml.v3 v3.0.1
 	modernc.org/sqlite v1.62.0
 )
 

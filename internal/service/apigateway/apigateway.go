@@ -2,7 +2,9 @@
 // control plane for HTTP and WebSocket APIs (APIs, routes, integrations,
 // stages, deployments, authorizers), the HTTP API data plane (route
 // matching, Lambda proxy and HTTP proxy integrations, authorizers, CORS),
-// and the WebSocket data plane with the @connections management API.
+// the WebSocket data plane with the @connections management API, OpenAPI
+// import and export of HTTP APIs, and custom domain names with API
+// mappings.
 package apigateway
 
 import (
@@ -59,6 +61,7 @@ type Service struct {
 	node      string // this node's id in apigw_connections
 	lastSeq   atomic.Int64
 	cache     apiCache
+	domains   domainCache
 	ws        *hub
 	authCache authCache
 	jwks      *jwksCache
@@ -93,12 +96,26 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	s.ws = newHub(s)
 	s.jwks = newJWKSCache(s.clk)
 	s.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	s.unsub = s.st.Subscribe(notifyChannel, s.cache.invalidate)
+	s.unsub = s.st.Subscribe(notifyChannel, s.invalidate)
 	s.accessLogs = make(chan accessEntry, accessLogQueue)
 	s.wg.Add(2)
 	go s.ws.sweep(s.ctx)
 	go s.accessLogger()
 	return s, nil
+}
+
+// invalidate drops what a store notification says changed: an API
+// (payload its id), the domain names (domainsNotice), or everything ("").
+func (s *Service) invalidate(payload string) {
+	switch payload {
+	case domainsNotice:
+		s.domains.invalidate()
+	case "":
+		s.domains.invalidate()
+		s.cache.invalidate("")
+	default:
+		s.cache.invalidate(payload)
+	}
 }
 
 // seq returns an increasing number for the creation order of items.

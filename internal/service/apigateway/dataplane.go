@@ -69,6 +69,9 @@ func signedForExecuteAPI(r *http.Request) bool {
 func (s *Service) ServeDataPlane(w http.ResponseWriter, r *http.Request) bool {
 	apiID, rest, domain, ok := addressed(r)
 	if !ok {
+		if s.serveDomain(w, r) {
+			return true
+		}
 		// Management API calls from clients whose endpoint is hako's own
 		// URL (AWS_ENDPOINT_URL): connection ids are unique, so the
 		// connection names its API.

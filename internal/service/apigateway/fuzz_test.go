@@ -1,6 +1,7 @@
 package apigateway
 
 import (
+	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -39,4 +40,28 @@ func TestWildcard(t *testing.T) {
 			t.Errorf("wildcard(%q, %q) = %v", tc.p, tc.v, got)
 		}
 	}
+}
+
+// FuzzImportApi feeds arbitrary bodies to the OpenAPI import parser and
+// exports what it accepted: no panic, no hang.
+func FuzzImportApi(f *testing.F) {
+	f.Add(`{"openapi":"3.0.1","info":{"title":"t"},"paths":{"/a/{b}":{"get":{"security":[{"j":["s"]}],"x-amazon-apigateway-integration":{"type":"http_proxy","httpMethod":"GET","uri":"http://x","payloadFormatVersion":1.0}}}},"components":{"securitySchemes":{"j":{"x-amazon-apigateway-authorizer":{"type":"jwt","jwtConfiguration":{"issuer":"https://i"}}}}}}`, "prepend")
+	f.Add("openapi: 3.0.1\ninfo: {title: y}\nservers: [{url: 'https://h/{b}', variables: {b: {default: v1/x}}}]\npaths:\n  /$default:\n    x-amazon-apigateway-any-method: {}\n", "split")
+	f.Add("a: &a [*a, *a]\n", "")
+	f.Add("openapi: 3.0.1\ninfo: {title: y}\nx-amazon-apigateway-cors: {maxAge: 1e99}\npaths: {'/x': {get: {x-amazon-apigateway-integration: {$ref: '#/nope'}}}}", "ignore")
+	f.Fuzz(func(t *testing.T, body, mode string) {
+		p, err := parseOpenAPI(body, mode)
+		if err != nil {
+			return
+		}
+		snap := &snapshot{API: apiDoc{Name: p.name, Description: p.description, Version: p.version, CorsConfiguration: p.cors},
+			Routes: p.routes, Integrations: p.integrations, Authorizers: p.authorizers}
+		b, err := json.Marshal(exportOpenAPI(snap, "", true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := toYAML(b); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -23,6 +23,8 @@ func TestPostgres(t *testing.T) {
 		{"Errors", TestControlPlaneErrors},
 		{"PaginationTagsRestart", TestPaginationTagsAndRestart},
 		{"HTTPProxy", TestHTTPProxyIntegration},
+		{"Reimport", TestReimportApi},
+		{"ApiMappings", TestApiMappingsRouting},
 		{"SQS", TestSeedFlowPostToSQS},
 		{"WebSocket", TestWebSocketLambdaAndConnections},
 	} {

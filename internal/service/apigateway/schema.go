@@ -50,7 +50,7 @@ CREATE TABLE apigw_connections (
 	user_agent   TEXT   NOT NULL
 );
 CREATE INDEX apigw_connections_node ON apigw_connections (node);
-`}}
+`}, {Version: 2, SQL: domainMigration}}
 
 // Item kinds of apigw_items.
 const (

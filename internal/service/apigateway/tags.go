@@ -9,8 +9,18 @@ import (
 	"github.com/hako-dev/hako/internal/store"
 )
 
-// Tags live in the documents of APIs and stages. Their ARNs:
-// arn:aws:apigateway:REGION::/apis/ID and .../apis/ID/stages/NAME.
+// Tags live in the documents of APIs, stages and domain names. Their
+// ARNs: arn:aws:apigateway:REGION::/apis/ID, .../apis/ID/stages/NAME and
+// arn:aws:apigateway:REGION::/domainnames/NAME.
+
+// domainOfARN returns the domain name a tagging ARN names.
+func domainOfARN(arn string) (string, bool) {
+	_, name, ok := strings.Cut(arn, "::/domainnames/")
+	if !ok || !strings.HasPrefix(arn, "arn:") || name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	return name, true
+}
 
 func parseTagARN(arn string) (apiID, stage string, err error) {
 	_, path, ok := strings.Cut(arn, "::/apis/")
@@ -30,6 +40,21 @@ func parseTagARN(arn string) (apiID, stage string, err error) {
 
 // editTags applies f to the tags of the resource an ARN names.
 func (s *Service) editTags(ctx context.Context, arn string, f func(map[string]string) error) error {
+	if name, ok := domainOfARN(arn); ok {
+		return s.st.Update(ctx, func(tx *store.Tx) error {
+			d, err := ownedDomain(ctx, tx, name)
+			if err != nil {
+				return err
+			}
+			if d.doc.Tags == nil {
+				d.doc.Tags = map[string]string{}
+			}
+			if err := f(d.doc.Tags); err != nil {
+				return err
+			}
+			return putDomain(ctx, tx, d.account, d.region, &d.doc, 0)
+		})
+	}
 	apiID, stage, err := parseTagARN(arn)
 	if err != nil {
 		return err
@@ -91,6 +116,23 @@ func (s *Service) UntagResource(ctx context.Context, in *api.UntagResourceReques
 
 // GetTags returns the tags of an API or a stage.
 func (s *Service) GetTags(ctx context.Context, in *api.GetTagsRequest) (*api.GetTagsResponse, error) {
+	if name, ok := domainOfARN(str(in.ResourceArn)); ok {
+		out := &api.GetTagsResponse{Tags: map[string]string{}}
+		err := s.st.View(ctx, func(tx *store.Tx) error {
+			d, err := ownedDomain(ctx, tx, name)
+			if err != nil {
+				return err
+			}
+			for k, v := range d.doc.Tags {
+				out.Tags[k] = v
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 	apiID, stage, err := parseTagARN(str(in.ResourceArn))
 	if err != nil {
 		return nil, err
