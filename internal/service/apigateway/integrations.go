@@ -23,8 +23,8 @@ func checkIntegration(proto string, in *api.Integration) error {
 	if in.ConnectionType == nil {
 		in.ConnectionType = ptr("INTERNET")
 	}
-	if str(in.ConnectionType) == "VPC_LINK" {
-		return badRequest("VPC_LINK connections are not supported by hako")
+	if str(in.ConnectionType) == "VPC_LINK" && str(in.ConnectionId) == "" {
+		return badRequest("ConnectionId must be set to a VpcLink id when ConnectionType is VPC_LINK")
 	}
 	switch proto {
 	case protoHTTP:
