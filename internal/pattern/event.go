@@ -49,14 +49,11 @@ type enode struct {
 // (EventBridge matches each event against every rule on the bus). An Event
 // is immutable and safe for concurrent use by MatchEvent.
 type Event struct {
-	root   enode
-	nodes  []enode
-	keys   []string // keys[i] is the key of nodes[i] when its parent is an object
-	hashes []uint32 // keyHash(keys[i])
+	root  enode
+	nodes []enode
 
 	// scratch for building
-	stack  []enode
-	kstack []string
+	stack []enode
 }
 
 func (e *Event) reset() {
