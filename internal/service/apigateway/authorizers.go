@@ -111,15 +111,8 @@ func (s *Service) authorizer(ctx context.Context, tx *store.Tx, apiID, id string
 	if err != nil {
 		return nil, nil, err
 	}
-	var au api.Authorizer
-	ok, err := getItem(ctx, tx, apiID, kindAuthorizer, id, &au)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, itemNotFound("Authorizer", id)
-	}
-	return r, &au, nil
+	au, err := item[api.Authorizer](ctx, tx, apiID, kindAuthorizer, id, itemNotFound("Authorizer", id))
+	return r, au, err
 }
 
 // GetAuthorizer describes an authorizer.

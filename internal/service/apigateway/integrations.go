@@ -142,15 +142,8 @@ func (s *Service) integration(ctx context.Context, tx *store.Tx, apiID, id strin
 	if err != nil {
 		return nil, nil, err
 	}
-	var integ api.Integration
-	ok, err := getItem(ctx, tx, apiID, kindIntegration, id, &integ)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, itemNotFound("Integration", id)
-	}
-	return r, &integ, nil
+	integ, err := item[api.Integration](ctx, tx, apiID, kindIntegration, id, itemNotFound("Integration", id))
+	return r, integ, err
 }
 
 // GetIntegration describes an integration.
@@ -303,15 +296,7 @@ func (s *Service) integResponse(ctx context.Context, tx *store.Tx, apiID, integI
 	if _, _, err := s.integration(ctx, tx, apiID, integID); err != nil {
 		return nil, err
 	}
-	var ir api.IntegrationResponse
-	ok, err := getItem(ctx, tx, apiID, kindIntegResponse, id, &ir)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, itemNotFound("IntegrationResponse", id)
-	}
-	return &ir, nil
+	return item[api.IntegrationResponse](ctx, tx, apiID, kindIntegResponse, id, itemNotFound("IntegrationResponse", id))
 }
 
 // GetIntegrationResponse describes an integration response.

@@ -47,15 +47,7 @@ func (s *Service) model(ctx context.Context, tx *store.Tx, apiID, id string) (*a
 	if _, err := s.ownedAPI(ctx, tx, apiID); err != nil {
 		return nil, err
 	}
-	var m api.Model
-	ok, err := getItem(ctx, tx, apiID, kindModel, id, &m)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, itemNotFound("Model", id)
-	}
-	return &m, nil
+	return item[api.Model](ctx, tx, apiID, kindModel, id, itemNotFound("Model", id))
 }
 
 // GetModel describes a model.

@@ -172,15 +172,8 @@ func (s *Service) route(ctx context.Context, tx *store.Tx, apiID, routeID string
 	if err != nil {
 		return nil, nil, err
 	}
-	var rt api.Route
-	ok, err := getItem(ctx, tx, apiID, kindRoute, routeID, &rt)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, itemNotFound("Route", routeID)
-	}
-	return r, &rt, nil
+	rt, err := item[api.Route](ctx, tx, apiID, kindRoute, routeID, itemNotFound("Route", routeID))
+	return r, rt, err
 }
 
 // GetRoute describes a route.
@@ -340,15 +333,7 @@ func (s *Service) routeResponse(ctx context.Context, tx *store.Tx, apiID, routeI
 	if _, _, err := s.route(ctx, tx, apiID, routeID); err != nil {
 		return nil, err
 	}
-	var rr api.RouteResponse
-	ok, err := getItem(ctx, tx, apiID, kindRouteResponse, id, &rr)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, itemNotFound("RouteResponse", id)
-	}
-	return &rr, nil
+	return item[api.RouteResponse](ctx, tx, apiID, kindRouteResponse, id, itemNotFound("RouteResponse", id))
 }
 
 // GetRouteResponse describes a route response.

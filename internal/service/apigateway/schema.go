@@ -134,6 +134,19 @@ func getItem(ctx context.Context, q querier, apiID, kind, id string, v any) (fou
 }
 
 // putItem writes an item and tells the data-plane caches.
+// item loads the item id of kind, or returns missing when there is none.
+func item[T any](ctx context.Context, q querier, apiID, kind, id string, missing error) (*T, error) {
+	var v T
+	ok, err := getItem(ctx, q, apiID, kind, id, &v)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, missing
+	}
+	return &v, nil
+}
+
 func putItem(ctx context.Context, tx *store.Tx, apiID, kind, id, parent string, v any, created int64) error {
 	b, err := json.Marshal(v)
 	if err != nil {

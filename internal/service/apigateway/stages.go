@@ -238,15 +238,8 @@ func (s *Service) stage(ctx context.Context, tx *store.Tx, apiID, name string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	var st stageDoc
-	ok, err := getItem(ctx, tx, apiID, kindStage, name, &st)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, notFound("Invalid stage identifier specified")
-	}
-	return r, &st, nil
+	st, err := item[stageDoc](ctx, tx, apiID, kindStage, name, notFound("Invalid stage identifier specified"))
+	return r, st, err
 }
 
 // GetStage describes a stage.
@@ -442,15 +435,7 @@ func (s *Service) deployment(ctx context.Context, tx *store.Tx, apiID, id string
 	if _, err := s.ownedAPI(ctx, tx, apiID); err != nil {
 		return nil, err
 	}
-	var d api.Deployment
-	ok, err := getItem(ctx, tx, apiID, kindDeployment, id, &d)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, itemNotFound("Deployment", id)
-	}
-	return &d, nil
+	return item[api.Deployment](ctx, tx, apiID, kindDeployment, id, itemNotFound("Deployment", id))
 }
 
 // GetDeployment describes a deployment.

@@ -45,15 +45,7 @@ func (s *Service) CreateVpcLink(ctx context.Context, in *api.CreateVpcLinkReques
 }
 
 func (s *Service) vpcLink(ctx context.Context, q querier, id string) (*api.VpcLink, error) {
-	var l api.VpcLink
-	ok, err := getItem(ctx, q, vpcLinkOwner(ctx), kindVpcLink, id, &l)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, itemNotFound("VpcLink", id)
-	}
-	return &l, nil
+	return item[api.VpcLink](ctx, q, vpcLinkOwner(ctx), kindVpcLink, id, itemNotFound("VpcLink", id))
 }
 
 // GetVpcLink describes a VPC link.
