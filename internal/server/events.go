@@ -56,6 +56,14 @@ func (s *Server) deliverSNS(ctx context.Context, d *events.Delivery) error {
 	return err
 }
 
+// deadLetterFields are the dispatcher's dead-letter attributes a queue
+// delivery can carry as message attributes (see deliverSQS).
+var deadLetterFields = []struct{ attr, from, dataType string }{
+	{"errorAttribute", "deadLetter.error", "String"},
+	{"attemptsAttribute", "deadLetter.attempts", "Number"},
+	{"reasonAttribute", "deadLetter.reason", "String"},
+}
+
 // deliverSQS sends the payload to the queue d.Target. Attrs may set
 // "sender" (the SenderId; S3's by default), "groupId" and "dedupId" (FIFO
 // queues; "defaultDedupId" when the queue does not deduplicate by content)
@@ -76,16 +84,12 @@ func (s *Server) deliverSQS(ctx context.Context, d *events.Delivery) error {
 			return events.Permanent(fmt.Errorf("delivery %s: message attributes: %w", d.ID, err))
 		}
 	}
-	for attr, from := range map[string]string{"errorAttribute": "deadLetter.error", "attemptsAttribute": "deadLetter.attempts", "reasonAttribute": "deadLetter.reason"} {
-		if name, v := d.Attrs[attr], d.Attrs[from]; name != "" && v != "" {
+	for _, f := range deadLetterFields {
+		if name, v := d.Attrs[f.attr], d.Attrs[f.from]; name != "" && v != "" {
 			if m.Attributes == nil {
 				m.Attributes = map[string]sqsapi.MessageAttributeValue{}
 			}
-			dataType := "String"
-			if attr == "attemptsAttribute" {
-				dataType = "Number"
-			}
-			m.Attributes[name] = sqsapi.MessageAttributeValue{DataType: &dataType, StringValue: &v}
+			m.Attributes[name] = sqsapi.MessageAttributeValue{DataType: &f.dataType, StringValue: &v}
 		}
 	}
 	err := s.sqs.SendInternal(ctx, d.Target, m)
