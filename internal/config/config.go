@@ -45,6 +45,10 @@ type Config struct {
 	// regional forms BUCKET.s3.REGION.<rest>, BUCKET.s3-REGION.<rest> and
 	// BUCKET.s3.dualstack.REGION.<rest>.
 	S3Hosts []string
+	// DynamoDBCollectionLimit is the item collection size limit of tables
+	// with local secondary indexes, in bytes (0: AWS's 10 GB). Tests lower
+	// it; there is no flag.
+	DynamoDBCollectionLimit int64
 }
 
 // DefaultS3Hosts are the virtual-host suffixes S3 answers by default.

@@ -153,7 +153,8 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("s3: %w", err)
 	}
-	s.ddb, err = dynamodb.New(ctx, dynamodb.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "dynamodb")})
+	s.ddb, err = dynamodb.New(ctx, dynamodb.Config{Store: st, Clock: s.clock, Logger: s.logger.With("service", "dynamodb"),
+		CollectionLimit: cfg.DynamoDBCollectionLimit})
 	if err != nil {
 		s.Shutdown(context.Background()) // closes what was opened so far
 		return nil, fmt.Errorf("dynamodb: %w", err)

@@ -191,5 +191,6 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrite
 		tc.table(op.t.Name).addWrite(op.ch, 1)
 	}
 	out.ConsumedCapacity = tc.out()
+	out.ItemCollectionMetrics = collectionMetricsByTable(in.ReturnItemCollectionMetrics, changesOf(locked))
 	return out, nil
 }

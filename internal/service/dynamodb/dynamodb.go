@@ -33,6 +33,10 @@ type Config struct {
 	Store  *store.Store
 	Clock  clock.Clock
 	Logger *slog.Logger
+	// CollectionLimit is the largest item collection, in bytes, a table
+	// with local secondary indexes may hold (0: AWS's 10 GB). Tests lower
+	// it.
+	CollectionLimit int64
 }
 
 // Service is the DynamoDB implementation. It is safe for concurrent use.
@@ -41,6 +45,8 @@ type Service struct {
 	clk    clock.Clock
 	log    *slog.Logger
 	tables *tableCache
+	// collectionLimit is Config.CollectionLimit, defaulted.
+	collectionLimit int64
 
 	feedsMu sync.Mutex
 	feeds   []*StreamFeed // woken when this node commits stream records
@@ -58,7 +64,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("dynamodb: Config.Store is required")
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger}
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, collectionLimit: cfg.CollectionLimit}
+	if s.collectionLimit <= 0 {
+		s.collectionLimit = maxCollectionSize
+	}
 	if s.clk == nil {
 		s.clk = clock.Real()
 	}

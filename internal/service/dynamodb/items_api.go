@@ -234,7 +234,7 @@ func (s *Service) PutItem(ctx context.Context, in *dynamodbapi.PutItemInput) (*d
 	c := newCapacity(in.ReturnConsumedCapacity, t.Name)
 	c.addWrite(ch, 1)
 	out.ConsumedCapacity = c.out()
-	out.ItemCollectionMetrics = collectionMetrics(in.ReturnItemCollectionMetrics, t, in.Item)
+	out.ItemCollectionMetrics = collectionMetrics(in.ReturnItemCollectionMetrics, op.ch)
 	return out, nil
 }
 
@@ -336,7 +336,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *dynamodbapi.DeleteItemInpu
 	c := newCapacity(in.ReturnConsumedCapacity, t.Name)
 	c.addWrite(ch, 1)
 	out.ConsumedCapacity = c.out()
-	out.ItemCollectionMetrics = collectionMetrics(in.ReturnItemCollectionMetrics, t, in.Key)
+	out.ItemCollectionMetrics = collectionMetrics(in.ReturnItemCollectionMetrics, op.ch)
 	return out, nil
 }
 
@@ -409,22 +409,8 @@ func (s *Service) UpdateItem(ctx context.Context, in *dynamodbapi.UpdateItemInpu
 	c := newCapacity(in.ReturnConsumedCapacity, t.Name)
 	c.addWrite(ch, 1)
 	out.ConsumedCapacity = c.out()
-	out.ItemCollectionMetrics = collectionMetrics(in.ReturnItemCollectionMetrics, t, in.Key)
+	out.ItemCollectionMetrics = collectionMetrics(in.ReturnItemCollectionMetrics, op.ch)
 	return out, nil
-}
-
-// collectionMetrics is the ItemCollectionMetrics of a write to a table
-// with local secondary indexes, when asked for (SIZE). hako does not
-// track item collection sizes; the estimate is the smallest range AWS
-// reports, 0 to 1 GB.
-func collectionMetrics(mode *string, t *tableMeta, item attr.Item) *dynamodbapi.ItemCollectionMetrics {
-	if deref(mode) != "SIZE" || len(t.LSIs) == 0 {
-		return nil
-	}
-	return &dynamodbapi.ItemCollectionMetrics{
-		ItemCollectionKey:   attr.Item{t.Keys.PK: item[t.Keys.PK]},
-		SizeEstimateRangeGB: []float64{0, 1},
-	}
 }
 
 // checkUpdateTargets refuses updates of key attributes.

@@ -773,10 +773,11 @@ func (s *Service) orderedScan(ctx context.Context, p *pqlSelect, plan *partiql.R
 // batchCodes are the codes of BatchStatementError for the errors a
 // statement of a batch can fail with.
 var batchCodes = map[string]string{
-	"ValidationException":             "ValidationError",
-	"ConditionalCheckFailedException": "ConditionalCheckFailed",
-	"ResourceNotFoundException":       "ResourceNotFound",
-	"DuplicateItemException":          "DuplicateItem",
+	"ValidationException":                      "ValidationError",
+	"ConditionalCheckFailedException":          "ConditionalCheckFailed",
+	"ResourceNotFoundException":                "ResourceNotFound",
+	"DuplicateItemException":                   "DuplicateItem",
+	"ItemCollectionSizeLimitExceededException": "ItemCollectionSizeLimitExceeded",
 }
 
 // batchError turns a statement's failure into its response's Error; ok is
@@ -1231,7 +1232,7 @@ func (s *Service) runPQLTransaction(ctx context.Context, tx *store.Tx, ws []*pql
 			continue
 		}
 		if err := s.apply(ctx, tx, w.op.ch); err != nil {
-			return err
+			return applyErr(err, reasons, i)
 		}
 	}
 	return nil

@@ -24,6 +24,11 @@ import "github.com/hako-dev/hako/internal/store"
 //
 // ddb_tx_tokens remembers TransactWriteItems client request tokens for
 // the 10 minutes AWS keeps them.
+//
+// ddb_collections (version 2) holds the size of each item collection of a
+// table with local secondary indexes: the bytes of its items and of their
+// LSI entries, kept in step by every write (collection.go). A collection
+// without a row is counted from its items at its first write.
 var migrations = []store.Migration{{Version: 1, SQL: `
 CREATE TABLE ddb_tables (
 	id          BIGINT NOT NULL PRIMARY KEY,
@@ -79,5 +84,13 @@ CREATE TABLE ddb_tx_tokens (
 	result     TEXT   NOT NULL,
 	created_at BIGINT NOT NULL,
 	PRIMARY KEY (account, region, token)
+);
+`}, {Version: 2, SQL: `
+CREATE TABLE ddb_collections (
+	table_id BIGINT NOT NULL,
+	h        BIGINT NOT NULL,
+	pk       BLOB   NOT NULL,
+	size     BIGINT NOT NULL,
+	PRIMARY KEY (table_id, h, pk)
 );
 `}}

@@ -453,7 +453,7 @@ func (s *Service) DeleteTable(ctx context.Context, in *dynamodbapi.DeleteTableIn
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errTableNotFound(name)
 		}
-		for _, q := range []string{"DELETE FROM ddb_items WHERE table_id = ?", "DELETE FROM ddb_index_items WHERE table_id = ?"} {
+		for _, q := range []string{"DELETE FROM ddb_items WHERE table_id = ?", "DELETE FROM ddb_index_items WHERE table_id = ?", "DELETE FROM ddb_collections WHERE table_id = ?"} {
 			if _, err := tx.Exec(ctx, q, t.ID); err != nil {
 				return err
 			}

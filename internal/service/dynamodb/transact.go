@@ -10,7 +10,6 @@ import (
 	"errors"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hako-dev/hako/internal/model/dynamodbapi"
@@ -150,6 +149,15 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *dynamodbapi.Transa
 	}
 	out := &dynamodbapi.TransactWriteItemsOutput{}
 	out.ConsumedCapacity = transactCapacity(in.ReturnConsumedCapacity, ops, replayed)
+	if !replayed {
+		var written []*writeOp
+		for _, op := range ops {
+			if !op.check {
+				written = append(written, op)
+			}
+		}
+		out.ItemCollectionMetrics = collectionMetricsByTable(in.ReturnItemCollectionMetrics, changesOf(written))
+	}
 	return out, nil
 }
 
@@ -253,23 +261,39 @@ func (s *Service) runTransaction(ctx context.Context, tx *store.Tx, ops []*write
 		}
 	}
 	if failed {
-		codes := make([]string, len(reasons))
-		for i, r := range reasons {
-			codes[i] = deref(r.Code)
-		}
-		e := apiErr("TransactionCanceledException", "Transaction cancelled, please refer cancellation reasons for specific reasons ["+strings.Join(codes, ", ")+"]")
-		e.Fields = map[string]any{"CancellationReasons": reasons}
-		return e
+		return txCanceled(reasons)
 	}
-	for _, op := range ops {
+	for i, op := range ops {
 		if op.check {
 			continue
 		}
 		if err := s.apply(ctx, tx, op.ch); err != nil {
-			return err
+			return applyErr(err, reasons, i)
 		}
 	}
 	return nil
+}
+
+// applyErr is the error of a transaction whose action i failed to apply
+// (every condition having passed): a collection past its size limit
+// cancels the transaction with that reason; the store rolls back what the
+// earlier actions wrote.
+func applyErr(err error, reasons []dynamodbapi.CancellationReason, i int) error {
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || ae.Code != "ItemCollectionSizeLimitExceededException" {
+		return err
+	}
+	reasons[i] = dynamodbapi.CancellationReason{Code: ptr("ItemCollectionSizeLimitExceeded"), Message: ptr(ae.Message)}
+	return txCanceled(reasons)
+}
+
+// changesOf returns the changes of ops, in order.
+func changesOf(ops []*writeOp) []*change {
+	chs := make([]*change, len(ops))
+	for i, op := range ops {
+		chs[i] = op.ch
+	}
+	return chs
 }
 
 // sortByKey orders writes by table and key: the order every multi-item

@@ -54,6 +54,9 @@ type change struct {
 	// ttl marks a deletion by the time-to-live sweeper (its stream record
 	// names the DynamoDB service as the user identity).
 	ttl bool
+	// collection is the size of the item's collection after the write
+	// (tables with local secondary indexes only), set by apply.
+	collection int64
 }
 
 // apply writes c: the item row, its index entries and its stream record.
@@ -61,6 +64,11 @@ type change struct {
 // the same transaction.
 func (s *Service) apply(ctx context.Context, tx *store.Tx, c *change) error {
 	t := c.t
+	if len(t.LSIs) > 0 {
+		if err := s.countCollection(ctx, tx, c); err != nil {
+			return err
+		}
+	}
 	if c.old != nil && c.new != nil && sameItem(c.old, c.new) {
 		// A write that changes nothing writes no stream record (the
 		// developer guide says so of PutItem and UpdateItem) and need not
