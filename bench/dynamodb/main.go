@@ -100,7 +100,7 @@ func main() {
 	flag.StringVar(&o.jsonPath, "json", "", "also write the results as JSON to this file")
 	flag.BoolVar(&o.noSDK, "no-sdk", false, "skip the SDK latency phases")
 	flag.StringVar(&o.profile, "profile", "", "write a CPU profile of hako, taken during -profile-phase of the last run, to this file")
-	flag.StringVar(&o.profilePhase, "profile-phase", "GetItem c=32", `the raw-client phase to profile: "GetItem c=32", "Query c=1", ...`)
+	flag.StringVar(&o.profilePhase, "profile-phase", "GetItem c=32", `the phase to profile: "GetItem c=32", "Query c=1", ... (raw client) or "SDK GetItem", "SDK PutItem", "SDK Query"`)
 	flag.StringVar(&serve, "serve-baseline", "", "internal: run the baseline server answering with the files of this directory")
 	flag.Parse()
 	if serve != "" {
@@ -239,7 +239,12 @@ func run(o options) error {
 		}
 		for _, op := range ops {
 			for _, t := range targets {
+				wait := func() {}
+				if o.profile != "" && r == o.runs-1 && t == hako && o.profilePhase == "SDK "+op {
+					wait = benchkit.StartProfile(t.proc.Addr, o.profile, int((o.warmup/2 + o.sdkDuration).Seconds()), progress)
+				}
 				st := benchkit.Summarise(benchkit.Sequential(o.warmup/2, o.sdkDuration, t.sdkOp(ctx, op)), 1)
+				wait()
 				rep.add(op, "sdk", 1, t.name, st)
 				progress("run %d/%d %-7s SDK c=1   %-8s p50 %6.0f µs  p99 %6.0f µs  errors %d %s",
 					r+1, o.runs, op, t.name, st.P50Us, st.P99Us, st.Errors, st.FirstErr)
