@@ -50,8 +50,18 @@ func parseHeader(r *http.Request, auth string) (*Info, error) {
 		hasCred, hasSigned, hasSig bool
 	)
 	if alg == Algorithm {
-		fields := strings.FieldsFunc(rest, func(c rune) bool { return c == ',' || c == ' ' || c == '\t' })
-		for _, f := range fields {
+		// The fields are separated by commas, spaces or tabs (as
+		// strings.FieldsFunc would split them, without its allocations).
+		for rest != "" {
+			f := rest
+			if i := strings.IndexAny(rest, ", \t"); i >= 0 {
+				f, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = ""
+			}
+			if f == "" {
+				continue
+			}
 			k, v, ok := strings.Cut(f, "=")
 			if !ok {
 				return nil, incomplete("'" + f + "' not a valid key=value pair (missing equal-sign) in Authorization header: '" + auth + "'.")
