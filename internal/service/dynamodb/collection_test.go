@@ -153,4 +153,3 @@ func (e *env) get(table, pk, sk string) map[string]types.AttributeValue {
 	}
 	return out.Item
 }
-
