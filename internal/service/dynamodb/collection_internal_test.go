@@ -1,14 +1,10 @@
 package dynamodb
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/hako-dev/hako/internal/clock"
 	"github.com/hako-dev/hako/internal/model/dynamodbapi"
-	"github.com/hako-dev/hako/internal/protocol/reqinfo"
 	"github.com/hako-dev/hako/internal/store"
 )
 
@@ -16,17 +12,7 @@ import (
 // the stored items and index entries, also when the row is missing (data
 // written before rows were kept) and has to be counted from them.
 func TestCollectionCountedFromStoredItems(t *testing.T) {
-	ctx := reqinfo.With(context.Background(), &reqinfo.Info{Account: "000000000000", Region: "us-east-1"})
-	st, err := store.Open(ctx, store.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	s, err := New(ctx, Config{Store: st, Clock: clock.NewFake(time.Now())})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, ctx, st := testService(t)
 	if _, err := s.CreateTable(ctx, &dynamodbapi.CreateTableInput{
 		TableName: ptr("coll"), BillingMode: ptr("PAY_PER_REQUEST"),
 		KeySchema: []dynamodbapi.KeySchemaElement{{AttributeName: ptr("pk"), KeyType: ptr("HASH")}, {AttributeName: ptr("sk"), KeyType: ptr("RANGE")}},

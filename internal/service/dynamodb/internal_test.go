@@ -16,9 +16,9 @@ import (
 	"github.com/hako-dev/hako/internal/store"
 )
 
-// feedService is a service on a fresh SQLite store with table "feed" (pk S)
-// streaming NEW_AND_OLD_IMAGES; it returns the stream's ARN.
-func feedService(t *testing.T) (*Service, context.Context, string) {
+// testService is a service on a fresh SQLite store with a fake clock, the
+// context of a request to it, and the store.
+func testService(t *testing.T) (*Service, context.Context, *store.Store) {
 	t.Helper()
 	ctx := reqinfo.With(context.Background(), &reqinfo.Info{Account: "000000000000", Region: "us-east-1"})
 	st, err := store.Open(ctx, store.Options{DataDir: t.TempDir()})
@@ -31,6 +31,14 @@ func feedService(t *testing.T) (*Service, context.Context, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return s, ctx, st
+}
+
+// feedService is a service on a fresh SQLite store with table "feed" (pk S)
+// streaming NEW_AND_OLD_IMAGES; it returns the stream's ARN.
+func feedService(t *testing.T) (*Service, context.Context, string) {
+	t.Helper()
+	s, ctx, _ := testService(t)
 	out, err := s.CreateTable(ctx, &dynamodbapi.CreateTableInput{
 		TableName: ptr("feed"), BillingMode: ptr("PAY_PER_REQUEST"),
 		KeySchema:            []dynamodbapi.KeySchemaElement{{AttributeName: ptr("pk"), KeyType: ptr("HASH")}},
