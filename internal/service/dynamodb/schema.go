@@ -25,6 +25,9 @@ import "github.com/hako-dev/hako/internal/store"
 // ddb_tx_tokens remembers TransactWriteItems client request tokens for
 // the 10 minutes AWS keeps them.
 //
+// ddb_tables.gen (version 3) counts the changes of a table's definition;
+// writes compare it with the definition they hold (tablegen.go).
+//
 // ddb_collections (version 2) holds the size of each item collection of a
 // table with local secondary indexes: the bytes of its items and of their
 // LSI entries, kept in step by every write (collection.go). A collection
@@ -93,4 +96,6 @@ CREATE TABLE ddb_collections (
 	size     BIGINT NOT NULL,
 	PRIMARY KEY (table_id, h, pk)
 );
+`}, {Version: 3, SQL: `
+ALTER TABLE ddb_tables ADD COLUMN gen BIGINT NOT NULL DEFAULT 0;
 `}}

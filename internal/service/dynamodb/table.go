@@ -77,6 +77,9 @@ type tableMeta struct {
 	TableClass         string                             `json:"tableClass,omitempty"`
 	SSE                *dynamodbapi.SSESpecification      `json:"sse,omitempty"`
 	ResourcePolicy     string                             `json:"resourcePolicy,omitempty"`
+	// Gen is the ddb_tables.gen the definition was read at (see
+	// tablegen.go); stored in its own column, not in the JSON.
+	Gen int64 `json:"-"`
 }
 
 func (t *tableMeta) arn() string {
@@ -124,7 +127,7 @@ func (t *tableMeta) indexes() []*indexMeta {
 // clone copies t deeply enough for a change to be made on the copy.
 func (t *tableMeta) clone() *tableMeta {
 	b, _ := json.Marshal(t)
-	var c tableMeta
+	c := tableMeta{Gen: t.Gen}
 	json.Unmarshal(b, &c)
 	return &c
 }
@@ -145,9 +148,14 @@ func (c *tableCache) get(account, region, name string) *tableMeta {
 	return c.m[cacheKey(account, region, name)]
 }
 
+// put caches t unless the cache holds a later definition of the same
+// table (the callbacks of two commits can run in either order).
 func (c *tableCache) put(t *tableMeta) {
+	k := cacheKey(t.Account, t.Region, t.Name)
 	c.mu.Lock()
-	c.m[cacheKey(t.Account, t.Region, t.Name)] = t
+	if old := c.m[k]; old == nil || old.ID != t.ID || old.Gen <= t.Gen {
+		c.m[k] = t
+	}
 	c.mu.Unlock()
 }
 
@@ -178,17 +186,17 @@ func (c *tableCache) list(account, region string) []*tableMeta {
 
 func (s *Service) loadTables(ctx context.Context) error {
 	return s.st.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT meta FROM ddb_tables")
+		rows, err := tx.Query(ctx, "SELECT meta, gen FROM ddb_tables")
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var meta string
-			if err := rows.Scan(&meta); err != nil {
+			var t tableMeta
+			if err := rows.Scan(&meta, &t.Gen); err != nil {
 				return err
 			}
-			var t tableMeta
 			if err := json.Unmarshal([]byte(meta), &t); err != nil {
 				return fmt.Errorf("table definition: %w", err)
 			}
@@ -214,12 +222,12 @@ func (s *Service) onNotify(payload string) {
 
 func (s *Service) reloadTable(ctx context.Context, account, region, name string) {
 	var meta string
-	err := s.st.QueryRow(ctx, "SELECT meta FROM ddb_tables WHERE account = ? AND region = ? AND name = ?", account, region, name).Scan(&meta)
+	var t tableMeta
+	err := s.st.QueryRow(ctx, "SELECT meta, gen FROM ddb_tables WHERE account = ? AND region = ? AND name = ?", account, region, name).Scan(&meta, &t.Gen)
 	if err != nil {
 		s.tables.remove(account, region, name)
 		return
 	}
-	var t tableMeta
 	if json.Unmarshal([]byte(meta), &t) == nil {
 		s.tables.put(&t)
 	}
@@ -227,14 +235,28 @@ func (s *Service) reloadTable(ctx context.Context, account, region, name string)
 
 // saveTable stores t's definition in tx and updates the cache (here after
 // the commit, on other nodes through a notification).
+//
+// t is a changed copy of the definition at generation t.Gen: if the table
+// has changed since (a concurrent change committed first), nothing is
+// saved and the error is *tableChanged, for retryTableChange.
 func (s *Service) saveTable(ctx context.Context, tx *store.Tx, t *tableMeta) error {
+	if err := lockTable(ctx, tx, t); err != nil {
+		return err
+	}
 	b, err := json.Marshal(t)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, "UPDATE ddb_tables SET meta = ? WHERE id = ?", string(b), t.ID); err != nil {
+	res, err := tx.Exec(ctx, "UPDATE ddb_tables SET meta = ?, gen = gen + 1 WHERE id = ? AND gen = ?", string(b), t.ID, t.Gen)
+	if err != nil {
 		return err
 	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return &tableChanged{account: t.Account, region: t.Region, name: t.Name}
+	}
+	t.Gen++
 	s.changed(tx, t)
 	return nil
 }

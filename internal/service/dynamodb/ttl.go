@@ -49,6 +49,10 @@ func (s *Service) DescribeTimeToLive(ctx context.Context, in *dynamodbapi.Descri
 // UpdateTimeToLive enables or disables TTL. Enabling reads every item's
 // TTL attribute into the expiry column the sweeper scans.
 func (s *Service) UpdateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateTimeToLiveInput) (*dynamodbapi.UpdateTimeToLiveOutput, error) {
+	return retryTableChange(ctx, s, func() (*dynamodbapi.UpdateTimeToLiveOutput, error) { return s.updateTimeToLive(ctx, in) })
+}
+
+func (s *Service) updateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateTimeToLiveInput) (*dynamodbapi.UpdateTimeToLiveOutput, error) {
 	account, region, name := tableName(ctx, in.TableName)
 	t := s.tables.get(account, region, name)
 	if t == nil {
@@ -71,6 +75,10 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateTi
 		nt.TTLAttr = ""
 	}
 	err := s.st.Update(ctx, func(tx *store.Tx) error {
+		// Before any item's expiry is set (tablegen.go).
+		if err := lockTable(ctx, tx, t); err != nil {
+			return err
+		}
 		if !enable {
 			if _, err := tx.Exec(ctx, "UPDATE ddb_items SET expires = NULL WHERE table_id = ?", t.ID); err != nil {
 				return err

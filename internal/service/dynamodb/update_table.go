@@ -15,6 +15,10 @@ import (
 // table's items in the same transaction, so it is ACTIVE (and complete)
 // once the call returns; the response says CREATING, as AWS's does.
 func (s *Service) UpdateTable(ctx context.Context, in *dynamodbapi.UpdateTableInput) (*dynamodbapi.UpdateTableOutput, error) {
+	return retryTableChange(ctx, s, func() (*dynamodbapi.UpdateTableOutput, error) { return s.updateTable(ctx, in) })
+}
+
+func (s *Service) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableInput) (*dynamodbapi.UpdateTableOutput, error) {
 	account, region, name := tableName(ctx, in.TableName)
 	t := s.tables.get(account, region, name)
 	if t == nil {
@@ -136,6 +140,10 @@ func (s *Service) UpdateTable(ctx context.Context, in *dynamodbapi.UpdateTableIn
 		nt.AttrDefs = usedDefs(nt)
 	}
 	err := s.st.Update(ctx, func(tx *store.Tx) error {
+		// Before the backfill reads any item (tablegen.go).
+		if err := lockTable(ctx, tx, t); err != nil {
+			return err
+		}
 		if sp := in.StreamSpecification; sp != nil {
 			var cur int64
 			if err := tx.QueryRow(ctx, "SELECT stream_seq FROM ddb_tables WHERE id = ?", t.ID).Scan(&cur); err != nil {
@@ -243,6 +251,11 @@ func (s *Service) tableByARN(arn string) (*tableMeta, error) {
 
 // TagResource adds or replaces tags of a table.
 func (s *Service) TagResource(ctx context.Context, in *dynamodbapi.TagResourceInput) error {
+	_, err := retryTableChange(ctx, s, func() (struct{}, error) { return struct{}{}, s.tagResource(ctx, in) })
+	return err
+}
+
+func (s *Service) tagResource(ctx context.Context, in *dynamodbapi.TagResourceInput) error {
 	t, err := s.tableByARN(deref(in.ResourceArn))
 	if err != nil {
 		return err
@@ -267,6 +280,11 @@ func (s *Service) TagResource(ctx context.Context, in *dynamodbapi.TagResourceIn
 
 // UntagResource removes tags of a table.
 func (s *Service) UntagResource(ctx context.Context, in *dynamodbapi.UntagResourceInput) error {
+	_, err := retryTableChange(ctx, s, func() (struct{}, error) { return struct{}{}, s.untagResource(ctx, in) })
+	return err
+}
+
+func (s *Service) untagResource(ctx context.Context, in *dynamodbapi.UntagResourceInput) error {
 	t, err := s.tableByARN(deref(in.ResourceArn))
 	if err != nil {
 		return err

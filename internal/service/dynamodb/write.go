@@ -63,7 +63,11 @@ type change struct {
 // The caller holds the item's key lock (tx.LockKey) and has read c.old in
 // the same transaction.
 func (s *Service) apply(ctx context.Context, tx *store.Tx, c *change) error {
-	t := c.t
+	t, err := current(ctx, tx, c.t)
+	if err != nil {
+		return err
+	}
+	c.t = t
 	if len(t.LSIs) > 0 {
 		if err := s.countCollection(ctx, tx, c); err != nil {
 			return err

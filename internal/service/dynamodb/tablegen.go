@@ -1,0 +1,82 @@
+package dynamodb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/hako-dev/hako/internal/store"
+)
+
+// A table's definition (indexes, stream, time to live) changes while items
+// are written. Every item write takes the definition it applies from its
+// own transaction, not from the cache: it locks the table in shared mode,
+// compares ddb_tables.gen with the cached definition's and reads the
+// stored one when they differ. Every change of the definition locks the
+// table exclusively before it reads any item (an index backfill, the TTL
+// column) and saves only over the generation it started from. So on
+// PostgreSQL a write either commits before the change reads the items or
+// sees the new definition, and two changes cannot overwrite each other;
+// on SQLite write transactions are serialized and the generation check
+// alone does it.
+
+// tableChanged is saveTable's conflict: the table's definition changed
+// since the copy being saved was taken.
+type tableChanged struct{ account, region, name string }
+
+func (e *tableChanged) Error() string {
+	return "dynamodb: the definition of table " + e.name + " changed concurrently"
+}
+
+// tableLockKey is the store lock key of a table's definition.
+func tableLockKey(t *tableMeta) []byte {
+	return strconv.AppendInt([]byte("dynamodb-table/"), t.ID, 10)
+}
+
+// lockTable locks t's definition against item writes and other changes
+// until tx ends (PostgreSQL).
+func lockTable(ctx context.Context, tx *store.Tx, t *tableMeta) error {
+	return tx.LockKey(ctx, tableLockKey(t))
+}
+
+// current returns t's definition as committed, read in tx, after taking
+// the table's lock in shared mode; ResourceNotFoundException if the table
+// was deleted.
+func current(ctx context.Context, tx *store.Tx, t *tableMeta) (*tableMeta, error) {
+	if err := tx.LockKeyShared(ctx, tableLockKey(t)); err != nil {
+		return nil, err
+	}
+	var gen int64
+	err := tx.QueryRow(ctx, "SELECT gen FROM ddb_tables WHERE id = ?", t.ID).Scan(&gen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errResourceNotFound()
+	}
+	if err != nil || gen == t.Gen {
+		return t, err
+	}
+	var meta string
+	if err := tx.QueryRow(ctx, "SELECT meta FROM ddb_tables WHERE id = ?", t.ID).Scan(&meta); err != nil {
+		return nil, err
+	}
+	nt := &tableMeta{Gen: gen}
+	if err := json.Unmarshal([]byte(meta), nt); err != nil {
+		return nil, err
+	}
+	return nt, nil
+}
+
+// retryTableChange runs op, an operation that saves a changed copy of a
+// table's definition, until it does not conflict with a concurrent change
+// (each conflict reloads the cached definition first).
+func retryTableChange[T any](ctx context.Context, s *Service, op func() (T, error)) (T, error) {
+	for i := 0; ; i++ {
+		out, err := op()
+		var tc *tableChanged
+		if !errors.As(err, &tc) || i == 100 {
+			return out, err
+		}
+		s.reloadTable(ctx, tc.account, tc.region, tc.name)
+	}
+}
