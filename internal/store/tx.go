@@ -72,16 +72,6 @@ func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 // SELECT ... FOR UPDATE. On SQLite write transactions are serialized
 // already and it does nothing.
 func (t *Tx) LockKey(ctx context.Context, parts ...[]byte) error {
-	return t.lockKey(ctx, "SELECT pg_advisory_xact_lock(?)", parts)
-}
-
-// LockKeyShared takes the lock of LockKey in shared mode: shared holders
-// run together, and exclude LockKey's holders of the same key.
-func (t *Tx) LockKeyShared(ctx context.Context, parts ...[]byte) error {
-	return t.lockKey(ctx, "SELECT pg_advisory_xact_lock_shared(?)", parts)
-}
-
-func (t *Tx) lockKey(ctx context.Context, query string, parts [][]byte) error {
 	if t.s.dialect != Postgres {
 		return nil
 	}
@@ -92,7 +82,7 @@ func (t *Tx) lockKey(ctx context.Context, query string, parts [][]byte) error {
 		}
 		h.Write(p)
 	}
-	_, err := t.Exec(ctx, query, int64(h.Sum64()))
+	_, err := t.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(h.Sum64()))
 	return err
 }
 

@@ -2,8 +2,10 @@ package dynamodb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"sort"
@@ -20,6 +22,11 @@ import (
 // one shard; records carry the table's stream counter as their sequence
 // number. Records are kept 24 hours, as on AWS, and iterators expire after
 // 15 minutes.
+//
+// The counter gives every record of a stream the next number, and records
+// leave only by trimming, oldest first, so a shard's retained records are
+// always the numbers from its trim horizon (the oldest kept) to its
+// latest: a position before the horizon is one whose records were trimmed.
 const (
 	streamRetention  = 24 * time.Hour
 	iteratorLifetime = 15 * time.Minute
@@ -71,8 +78,8 @@ func (x *Streams) ListStreams(ctx context.Context, in *dynamodbstreamsapi.ListSt
 	ri := reqinfo.From(ctx)
 	limit := 100
 	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 100 {
-			return nil, validation(fmt.Sprintf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100", *in.Limit))
+		if err := checkLimit(*in.Limit, 100); err != nil {
+			return nil, err
 		}
 		limit = int(*in.Limit)
 	}
@@ -123,6 +130,9 @@ func (x *Streams) DescribeStream(ctx context.Context, in *dynamodbstreamsapi.Des
 	for _, k := range t.KeySchema {
 		ks = append(ks, dynamodbstreamsapi.KeySchemaElement{AttributeName: k.AttributeName, KeyType: k.KeyType})
 	}
+	// The range is the shard's, not what is still retained: AWS keeps a
+	// shard's StartingSequenceNumber when its oldest records are trimmed
+	// (TRIM_HORIZON, not this number, finds the oldest record kept).
 	shard := dynamodbstreamsapi.Shard{
 		ShardId:             ptr(shardID(t, st)),
 		SequenceNumberRange: &dynamodbstreamsapi.SequenceNumberRange{StartingSequenceNumber: ptr(sequenceNumber(st.StartSeq))},
@@ -189,7 +199,9 @@ func (x *Streams) GetShardIterator(ctx context.Context, in *dynamodbstreamsapi.G
 	}
 	switch typ {
 	case "TRIM_HORIZON":
-		it.Next = st.StartSeq
+		if it.Next, err = x.s.trimHorizon(ctx, t, st); err != nil {
+			return nil, err
+		}
 	case "LATEST":
 		var cur int64
 		if err := x.s.st.QueryRow(ctx, "SELECT stream_seq FROM ddb_tables WHERE id = ?", t.ID).Scan(&cur); err != nil {
@@ -199,18 +211,27 @@ func (x *Streams) GetShardIterator(ctx context.Context, in *dynamodbstreamsapi.G
 		if !st.Enabled {
 			it.Next = st.EndSeq + 1
 		}
-	case "AT_SEQUENCE_NUMBER":
+	case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER":
 		n, err := seqArg()
 		if err != nil {
 			return nil, err
+		}
+		// AWS documents the exception for "a shard iterator with a
+		// sequence number older than the trim point". Read literally, that
+		// holds for AFTER_SEQUENCE_NUMBER too (the number itself, not only
+		// the records the iterator would return, must be retained); AWS's
+		// behaviour at that edge is unverified.
+		h, err := x.s.trimHorizon(ctx, t, st)
+		if err != nil {
+			return nil, err
+		}
+		if n < h {
+			return nil, errTrimmed()
 		}
 		it.Next = n
-	case "AFTER_SEQUENCE_NUMBER":
-		n, err := seqArg()
-		if err != nil {
-			return nil, err
+		if typ == "AFTER_SEQUENCE_NUMBER" {
+			it.Next = n + 1
 		}
-		it.Next = n + 1
 	default:
 		return nil, validation("1 validation error detected: Value '" + typ + "' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER]")
 	}
@@ -247,8 +268,8 @@ func (x *Streams) GetRecords(ctx context.Context, in *dynamodbstreamsapi.GetReco
 	}
 	limit := maxGetRecords
 	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > maxGetRecords {
-			return nil, validation(fmt.Sprintf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000", *in.Limit))
+		if err := checkLimit(*in.Limit, maxGetRecords); err != nil {
+			return nil, err
 		}
 		limit = int(*in.Limit)
 	}
@@ -256,6 +277,15 @@ func (x *Streams) GetRecords(ctx context.Context, in *dynamodbstreamsapi.GetReco
 	next := it.Next
 	size := 0
 	err = x.s.st.View(ctx, func(tx *store.Tx) error {
+		// An iterator before the trim horizon would skip the records
+		// trimmed since it was made: AWS fails it rather than skip them.
+		h, err := trimHorizonTx(ctx, tx, t, st)
+		if err != nil {
+			return err
+		}
+		if it.Next < h {
+			return errTrimmed()
+		}
 		rows, err := tx.Query(ctx, "SELECT seq, record FROM ddb_stream_records WHERE table_id = ? AND label = ? AND seq >= ? ORDER BY seq LIMIT ?", t.ID, st.Label, it.Next, limit)
 		if err != nil {
 			return err
@@ -287,6 +317,61 @@ func (x *Streams) GetRecords(ctx context.Context, in *dynamodbstreamsapi.GetReco
 		out.NextShardIterator = ptr(it.token())
 	}
 	return out, nil
+}
+
+// checkLimit applies the Limit constraint (1 to most) of ListStreams and
+// GetRecords, with AWS's text for each bound.
+func checkLimit(limit int32, most int) error {
+	msg := "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value "
+	switch {
+	case limit < 1:
+		return validation(fmt.Sprintf(msg+"greater than or equal to 1", limit))
+	case int(limit) > most:
+		return validation(fmt.Sprintf(msg+"less than or equal to %d", limit, most))
+	}
+	return nil
+}
+
+// errTrimmed is the TrimmedDataAccessException of reading trimmed records.
+// The text is the one the API reference gives for the exception's message
+// and that clients report from AWS; its exact punctuation is unverified.
+func errTrimmed() error {
+	return apiErr("TrimmedDataAccessException", "The data you are trying to access has been trimmed")
+}
+
+// trimHorizon is the sequence number of the oldest record a stream keeps
+// or, when it keeps none, the number its next record will have (then every
+// record it had was trimmed, or it never had one).
+func (s *Service) trimHorizon(ctx context.Context, t *tableMeta, st *streamMeta) (h int64, err error) {
+	err = s.st.View(ctx, func(tx *store.Tx) error {
+		h, err = trimHorizonTx(ctx, tx, t, st)
+		return err
+	})
+	return h, err
+}
+
+// trimHorizonTx is trimHorizon in tx. The stream's records are the
+// table's from StartSeq (to EndSeq once disabled), so MIN(seq) over that
+// range is a seek on the (table_id, seq) primary key.
+func trimHorizonTx(ctx context.Context, tx *store.Tx, t *tableMeta, st *streamMeta) (int64, error) {
+	last := st.EndSeq
+	if st.Enabled {
+		err := tx.QueryRow(ctx, "SELECT stream_seq FROM ddb_tables WHERE id = ?", t.ID).Scan(&last)
+		if errors.Is(err, sql.ErrNoRows) { // the table was deleted meanwhile
+			return 0, apiErr("ResourceNotFoundException", "Requested resource not found: Stream: "+t.streamARN(st.Label)+" not found")
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	var oldest sql.NullInt64
+	if err := tx.QueryRow(ctx, "SELECT MIN(seq) FROM ddb_stream_records WHERE table_id = ? AND seq >= ? AND seq <= ?", t.ID, st.StartSeq, last).Scan(&oldest); err != nil {
+		return 0, err
+	}
+	if oldest.Valid {
+		return oldest.Int64, nil
+	}
+	return max(last+1, st.StartSeq), nil
 }
 
 // trimStreams deletes the stream records older than the retention.

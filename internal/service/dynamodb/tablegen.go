@@ -5,22 +5,22 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strconv"
 
 	"github.com/hako-dev/hako/internal/store"
 )
 
 // A table's definition (indexes, stream, time to live) changes while items
 // are written. Every item write takes the definition it applies from its
-// own transaction, not from the cache: it locks the table in shared mode,
-// compares ddb_tables.gen with the cached definition's and reads the
-// stored one when they differ. Every change of the definition locks the
-// table exclusively before it reads any item (an index backfill, the TTL
-// column) and saves only over the generation it started from. So on
-// PostgreSQL a write either commits before the change reads the items or
-// sees the new definition, and two changes cannot overwrite each other;
-// on SQLite write transactions are serialized and the generation check
-// alone does it.
+// own transaction, not from the cache: it reads ddb_tables.gen, with a
+// shared lock on the row on PostgreSQL (one round trip: SELECT ... FOR
+// SHARE, which waits for a change in progress and then reads what it
+// committed), and reads the stored definition when gen differs from the
+// cached one's. Every change of the definition locks the row exclusively
+// before it reads any item (an index backfill, the TTL column) and saves
+// only over the generation it started from. So on PostgreSQL a write
+// either commits before the change reads the items or sees the new
+// definition, and two changes cannot overwrite each other; on SQLite write
+// transactions are serialized and the generation check alone does it.
 
 // tableChanged is saveTable's conflict: the table's definition changed
 // since the copy being saved was taken.
@@ -30,26 +30,29 @@ func (e *tableChanged) Error() string {
 	return "dynamodb: the definition of table " + e.name + " changed concurrently"
 }
 
-// tableLockKey is the store lock key of a table's definition.
-func tableLockKey(t *tableMeta) []byte {
-	return strconv.AppendInt([]byte("dynamodb-table/"), t.ID, 10)
-}
-
 // lockTable locks t's definition against item writes and other changes
-// until tx ends (PostgreSQL).
+// until tx ends (PostgreSQL; a deleted table has nothing to lock).
 func lockTable(ctx context.Context, tx *store.Tx, t *tableMeta) error {
-	return tx.LockKey(ctx, tableLockKey(t))
+	if tx.Dialect() != store.Postgres {
+		return nil
+	}
+	rows, err := tx.Query(ctx, "SELECT gen FROM ddb_tables WHERE id = ? FOR UPDATE", t.ID)
+	if err != nil {
+		return err
+	}
+	return rows.Close()
 }
 
-// current returns t's definition as committed, read in tx, after taking
-// the table's lock in shared mode; ResourceNotFoundException if the table
-// was deleted.
+// current returns t's definition as committed, read in tx, holding the
+// table row in shared mode on PostgreSQL; ResourceNotFoundException if the
+// table was deleted.
 func current(ctx context.Context, tx *store.Tx, t *tableMeta) (*tableMeta, error) {
-	if err := tx.LockKeyShared(ctx, tableLockKey(t)); err != nil {
-		return nil, err
+	q := "SELECT gen FROM ddb_tables WHERE id = ?"
+	if tx.Dialect() == store.Postgres {
+		q += " FOR SHARE"
 	}
 	var gen int64
-	err := tx.QueryRow(ctx, "SELECT gen FROM ddb_tables WHERE id = ?", t.ID).Scan(&gen)
+	err := tx.QueryRow(ctx, q, t.ID).Scan(&gen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errResourceNotFound()
 	}

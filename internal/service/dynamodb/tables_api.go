@@ -94,6 +94,9 @@ func (s *Service) CreateTable(ctx context.Context, in *dynamodbapi.CreateTableIn
 		used[ix.Keys.SK] = true
 		t.LSIs = append(t.LSIs, ix)
 	}
+	if err := checkProjectedNonKeys(t); err != nil {
+		return nil, err
+	}
 	delete(used, "")
 	if len(used) != len(in.AttributeDefinitions) {
 		var defs, keys []string
@@ -192,11 +195,31 @@ func (s *Service) newIndex(name string, ks []dynamodbapi.KeySchemaElement, p *dy
 		if len(p.NonKeyAttributes) == 0 {
 			return nil, validation("One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
 		}
+		// One index over the limit is over it in all indexes; the total
+		// over a table's indexes is checkProjectedNonKeys's.
 		if len(p.NonKeyAttributes) > maxProjectedNonKeys {
-			return nil, validation(fmt.Sprintf("One or more parameter values were invalid: Number of projected attributes in all indexes exceeds limit of %d", maxProjectedNonKeys))
+			return nil, errProjectedNonKeys()
 		}
 	}
 	return ix, nil
+}
+
+// checkProjectedNonKeys applies the limit on projected non-key attributes,
+// which AWS counts over all the secondary indexes of a table, an attribute
+// projected into two indexes counting twice.
+func checkProjectedNonKeys(t *tableMeta) error {
+	n := 0
+	for _, ix := range slices.Concat(t.GSIs, t.LSIs) {
+		n += len(ix.Projection.NonKeyAttributes)
+	}
+	if n > maxProjectedNonKeys {
+		return errProjectedNonKeys()
+	}
+	return nil
+}
+
+func errProjectedNonKeys() error {
+	return validation(fmt.Sprintf("One or more parameter values were invalid: Number of projected attributes in all indexes exceeds limit of %d", maxProjectedNonKeys))
 }
 
 // checkKeySchema checks a key schema against the attribute definitions.
@@ -446,6 +469,10 @@ func (s *Service) DeleteTable(ctx context.Context, in *dynamodbapi.DeleteTableIn
 		return nil, err
 	}
 	err = s.st.Update(ctx, func(tx *store.Tx) error {
+		// Writes in flight finish first; later ones find no table.
+		if err := lockTable(ctx, tx, t); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "DELETE FROM ddb_tables WHERE id = ?", t.ID)
 		if err != nil {
 			return err

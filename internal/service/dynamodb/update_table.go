@@ -111,6 +111,9 @@ func (s *Service) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableIn
 				}
 				ix.Throughput, ix.OnDemand, ix.Created = c.ProvisionedThroughput, c.OnDemandThroughput, now
 				nt.GSIs = append(nt.GSIs, ix)
+				if err := checkProjectedNonKeys(nt); err != nil {
+					return nil, err
+				}
 				nt.AttrDefs = defs
 				build = ix
 			case u.Delete != nil:
