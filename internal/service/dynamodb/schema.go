@@ -32,6 +32,13 @@ import "github.com/hako-dev/hako/internal/store"
 // table with local secondary indexes: the bytes of its items and of their
 // LSI entries, kept in step by every write (collection.go). A collection
 // without a row is counted from its items at its first write.
+//
+// ddb_deleted_tables (version 4) keeps, for 24 hours, the definition of a
+// deleted table that had a stream (meta: tableMeta with every stream
+// disabled, the last one ending at stream_seq, the table's final counter),
+// so its streams stay readable as on AWS; id is the deleted table's id,
+// which its records in ddb_stream_records still carry. The stream trimmer
+// purges the rows (streams.go).
 var migrations = []store.Migration{{Version: 1, SQL: `
 CREATE TABLE ddb_tables (
 	id          BIGINT NOT NULL PRIMARY KEY,
@@ -98,4 +105,16 @@ CREATE TABLE ddb_collections (
 );
 `}, {Version: 3, SQL: `
 ALTER TABLE ddb_tables ADD COLUMN gen BIGINT NOT NULL DEFAULT 0;
+`}, {Version: 4, SQL: `
+CREATE TABLE ddb_deleted_tables (
+	id          BIGINT NOT NULL PRIMARY KEY,
+	account     TEXT   NOT NULL,
+	region      TEXT   NOT NULL,
+	name        TEXT   NOT NULL,
+	meta        TEXT   NOT NULL,
+	stream_seq  BIGINT NOT NULL,
+	deleted_at  BIGINT NOT NULL
+);
+CREATE INDEX ddb_deleted_tables_name ON ddb_deleted_tables (account, region, name);
+CREATE INDEX ddb_deleted_tables_deleted ON ddb_deleted_tables (deleted_at);
 `}}

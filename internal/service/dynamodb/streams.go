@@ -27,6 +27,11 @@ import (
 // leave only by trimming, oldest first, so a shard's retained records are
 // always the numbers from its trim horizon (the oldest kept) to its
 // latest: a position before the horizon is one whose records were trimmed.
+//
+// A deleted table's streams stay readable for the retention too: DeleteTable
+// keeps its definition, streams disabled, in ddb_deleted_tables
+// (keepDeletedStreams), where findStream and ListStreams look after the
+// live tables, and the trimmer purges it.
 const (
 	streamRetention  = 24 * time.Hour
 	iteratorLifetime = 15 * time.Minute
@@ -48,11 +53,11 @@ func shardID(t *tableMeta, st *streamMeta) string {
 	return fmt.Sprintf("shardId-%020d-%08x", st.Created, h.Sum32())
 }
 
-// streamByARN finds a stream from its ARN.
+// streamByARN finds a stream from its ARN: one of a table's, or of a
+// table deleted less than streamRetention ago (see keepDeletedStreams).
 func (x *Streams) streamByARN(ctx context.Context, arn string) (*tableMeta, *streamMeta, error) {
 	// arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL
 	parts := strings.SplitN(arn, ":", 6)
-	notFound := apiErr("ResourceNotFoundException", "Requested resource not found: Stream: "+arn+" not found")
 	invalid := validation("Invalid StreamArn")
 	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "dynamodb" || !strings.HasPrefix(parts[5], "table/") {
 		return nil, nil, invalid
@@ -61,16 +66,119 @@ func (x *Streams) streamByARN(ctx context.Context, arn string) (*tableMeta, *str
 	if !ok {
 		return nil, nil, invalid
 	}
-	t := x.s.tables.get(parts[4], parts[3], name)
-	if t == nil {
-		return nil, nil, notFound
+	t, st, err := x.s.findStream(ctx, parts[4], parts[3], name, label)
+	if err != nil {
+		return nil, nil, err
 	}
-	for i := range t.Streams {
-		if t.Streams[i].Label == label {
-			return t, &t.Streams[i], nil
+	if st == nil {
+		return nil, nil, apiErr("ResourceNotFoundException", "Requested resource not found: Stream: "+arn+" not found")
+	}
+	return t, st, nil
+}
+
+// findStream finds the stream labelled label of the table called name:
+// the live table's or, failing that, a deleted one's (nil when there is
+// none). A deleted table's streams are all disabled.
+func (s *Service) findStream(ctx context.Context, account, region, name, label string) (*tableMeta, *streamMeta, error) {
+	if t := s.tables.get(account, region, name); t != nil {
+		for i := range t.Streams {
+			if t.Streams[i].Label == label {
+				return t, &t.Streams[i], nil
+			}
 		}
 	}
-	return nil, nil, notFound
+	deleted, err := s.deletedTables(ctx, account, region, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range deleted {
+		for i := range t.Streams {
+			if t.Streams[i].Label == label {
+				return t, &t.Streams[i], nil
+			}
+		}
+	}
+	return nil, nil, nil
+}
+
+// keepDeletedStreams keeps, in DeleteTable's transaction and before the
+// table's row goes, the definition of t when it has a stream still
+// readable (enabled, or disabled less than streamRetention ago): its
+// enabled stream is disabled then, its shard ending at the table's last
+// record. The stream records are not touched: they are trimmed with the
+// others. Nothing is kept if the table is already gone (DeleteTable then
+// reports it).
+func (s *Service) keepDeletedStreams(ctx context.Context, tx *store.Tx, t *tableMeta) error {
+	// The definition and counter as committed: DeleteTable holds the row
+	// (PostgreSQL; SQLite serializes writers), so no write follows.
+	var meta string
+	var seq int64
+	err := tx.QueryRow(ctx, "SELECT meta, stream_seq FROM ddb_tables WHERE id = ?", t.ID).Scan(&meta, &seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var d tableMeta
+	if err := json.Unmarshal([]byte(meta), &d); err != nil {
+		return fmt.Errorf("table definition: %w", err)
+	}
+	now := s.now().UnixMilli()
+	cut := now - streamRetention.Milliseconds()
+	keep := false
+	for i := range d.Streams {
+		st := &d.Streams[i]
+		if st.Enabled {
+			st.Enabled, st.Disabled, st.EndSeq = false, now, seq
+		}
+		if st.Disabled >= cut {
+			keep = true
+		}
+	}
+	if !keep {
+		return nil
+	}
+	b, err := json.Marshal(&d)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, "INSERT INTO ddb_deleted_tables (id, account, region, name, meta, stream_seq, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		d.ID, d.Account, d.Region, d.Name, string(b), seq, now)
+	return err
+}
+
+// deletedTables returns the kept definitions of the tables of account and
+// region (called name, unless name is "") deleted less than
+// streamRetention ago, oldest deletion first.
+func (s *Service) deletedTables(ctx context.Context, account, region, name string) ([]*tableMeta, error) {
+	q := "SELECT meta FROM ddb_deleted_tables WHERE account = ? AND region = ? AND deleted_at >= ?"
+	args := []any{account, region, s.now().Add(-streamRetention).UnixMilli()}
+	if name != "" {
+		q += " AND name = ?"
+		args = append(args, name)
+	}
+	var out []*tableMeta
+	err := s.st.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, q+" ORDER BY deleted_at, id", args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var meta string
+			if err := rows.Scan(&meta); err != nil {
+				return err
+			}
+			t := &tableMeta{}
+			if err := json.Unmarshal([]byte(meta), t); err != nil {
+				return fmt.Errorf("table definition: %w", err)
+			}
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // ListStreams lists the streams of the account's tables, newest last.
@@ -83,10 +191,16 @@ func (x *Streams) ListStreams(ctx context.Context, in *dynamodbstreamsapi.ListSt
 		}
 		limit = int(*in.Limit)
 	}
-	var all []dynamodbstreamsapi.Stream
-	tables := x.s.tables.list(ri.Account, ri.Region)
-	sort.Slice(tables, func(i, j int) bool { return tables[i].Name < tables[j].Name })
 	_, _, only := tableName(ctx, in.TableName)
+	// The streams of deleted tables (kept 24 hours) come before those of
+	// the live table of the same name, each table's oldest first.
+	tables, err := x.s.deletedTables(ctx, ri.Account, ri.Region, only)
+	if err != nil {
+		return nil, err
+	}
+	tables = append(tables, x.s.tables.list(ri.Account, ri.Region)...)
+	sort.SliceStable(tables, func(i, j int) bool { return tables[i].Name < tables[j].Name })
+	var all []dynamodbstreamsapi.Stream
 	cut := x.s.now().Add(-streamRetention).UnixMilli()
 	for _, t := range tables {
 		if in.TableName != nil && t.Name != only {
@@ -203,13 +317,17 @@ func (x *Streams) GetShardIterator(ctx context.Context, in *dynamodbstreamsapi.G
 			return nil, err
 		}
 	case "LATEST":
-		var cur int64
-		if err := x.s.st.QueryRow(ctx, "SELECT stream_seq FROM ddb_tables WHERE id = ?", t.ID).Scan(&cur); err != nil {
-			return nil, err
-		}
-		it.Next = cur + 1
-		if !st.Enabled {
-			it.Next = st.EndSeq + 1
+		it.Next = st.EndSeq + 1
+		if st.Enabled {
+			var cur int64
+			err := x.s.st.QueryRow(ctx, "SELECT stream_seq FROM ddb_tables WHERE id = ?", t.ID).Scan(&cur)
+			if errors.Is(err, sql.ErrNoRows) { // the table was deleted meanwhile
+				return nil, apiErr("ResourceNotFoundException", "Requested resource not found: Stream: "+t.streamARN(st.Label)+" not found")
+			}
+			if err != nil {
+				return nil, err
+			}
+			it.Next = cur + 1
 		}
 	case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER":
 		n, err := seqArg()
@@ -254,14 +372,9 @@ func (x *Streams) GetRecords(ctx context.Context, in *dynamodbstreamsapi.GetReco
 		return nil, apiErr("ExpiredIteratorException", fmt.Sprintf("Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of 900000 milliseconds.",
 			time.UnixMilli(it.Created).UTC().Format("Mon Jan 02 15:04:05 UTC 2006"), now.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")))
 	}
-	t := x.s.tables.get(it.Account, it.Region, it.Table)
-	var st *streamMeta
-	if t != nil {
-		for i := range t.Streams {
-			if t.Streams[i].Label == it.Label {
-				st = &t.Streams[i]
-			}
-		}
+	t, st, err := x.s.findStream(ctx, it.Account, it.Region, it.Table, it.Label)
+	if err != nil {
+		return nil, err
 	}
 	if st == nil {
 		return nil, apiErr("ResourceNotFoundException", "Requested resource not found: Stream: "+it.Label+" not found")
@@ -374,11 +487,16 @@ func trimHorizonTx(ctx context.Context, tx *store.Tx, t *tableMeta, st *streamMe
 	return max(last+1, st.StartSeq), nil
 }
 
-// trimStreams deletes the stream records older than the retention.
+// trimStreams deletes the stream records older than the retention and
+// the definitions of tables deleted longer ago than that (their streams
+// are gone; lookups ignore them already).
 func (s *Service) trimStreams(ctx context.Context) {
 	cut := s.now().Add(-streamRetention).UnixMilli()
 	err := s.st.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM ddb_stream_records WHERE created_at < ?", cut)
+		if _, err := tx.Exec(ctx, "DELETE FROM ddb_stream_records WHERE created_at < ?", cut); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "DELETE FROM ddb_deleted_tables WHERE deleted_at < ?", cut)
 		return err
 	})
 	if err != nil && ctx.Err() == nil {

@@ -453,8 +453,10 @@ func (s *Service) ListTables(ctx context.Context, in *dynamodbapi.ListTablesInpu
 	return out, nil
 }
 
-// DeleteTable deletes a table, its items and index entries. Its stream
-// records stay readable for 24 hours, as on AWS.
+// DeleteTable deletes a table, its items and index entries. Its streams
+// stay readable for 24 hours, as on AWS: disabled, their shard closed at
+// the table's last record (keepDeletedStreams). No REMOVE records are
+// written for the deleted items (AWS documents none).
 func (s *Service) DeleteTable(ctx context.Context, in *dynamodbapi.DeleteTableInput) (*dynamodbapi.DeleteTableOutput, error) {
 	account, region, name := tableName(ctx, in.TableName)
 	t := s.tables.get(account, region, name)
@@ -471,6 +473,9 @@ func (s *Service) DeleteTable(ctx context.Context, in *dynamodbapi.DeleteTableIn
 	err = s.st.Update(ctx, func(tx *store.Tx) error {
 		// Writes in flight finish first; later ones find no table.
 		if err := lockTable(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := s.keepDeletedStreams(ctx, tx, t); err != nil {
 			return err
 		}
 		res, err := tx.Exec(ctx, "DELETE FROM ddb_tables WHERE id = ?", t.ID)
