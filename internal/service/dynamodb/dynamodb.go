@@ -47,6 +47,9 @@ type Service struct {
 	tables *tableCache
 	// collectionLimit is Config.CollectionLimit, defaulted.
 	collectionLimit int64
+	// gens holds, on SQLite, the generation of each table's definition as
+	// last saved (tablegen.go).
+	gens sync.Map // table ID (int64) -> generation (int64)
 
 	feedsMu sync.Mutex
 	feeds   []*StreamFeed // woken when this node commits stream records

@@ -200,6 +200,7 @@ func (s *Service) loadTables(ctx context.Context) error {
 			if err := json.Unmarshal([]byte(meta), &t); err != nil {
 				return fmt.Errorf("table definition: %w", err)
 			}
+			s.saved(tx, &t)
 			s.tables.put(&t)
 		}
 		return rows.Err()
@@ -240,7 +241,7 @@ func (s *Service) reloadTable(ctx context.Context, account, region, name string)
 // has changed since (a concurrent change committed first), nothing is
 // saved and the error is *tableChanged, for retryTableChange.
 func (s *Service) saveTable(ctx context.Context, tx *store.Tx, t *tableMeta) error {
-	if err := lockTable(ctx, tx, t); err != nil {
+	if err := s.lockTable(ctx, tx, t); err != nil {
 		return err
 	}
 	b, err := json.Marshal(t)
@@ -257,6 +258,7 @@ func (s *Service) saveTable(ctx context.Context, tx *store.Tx, t *tableMeta) err
 		return &tableChanged{account: t.Account, region: t.Region, name: t.Name}
 	}
 	t.Gen++
+	s.saved(tx, t)
 	s.changed(tx, t)
 	return nil
 }

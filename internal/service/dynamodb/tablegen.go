@@ -31,9 +31,12 @@ func (e *tableChanged) Error() string {
 }
 
 // lockTable locks t's definition against item writes and other changes
-// until tx ends (PostgreSQL; a deleted table has nothing to lock).
-func lockTable(ctx context.Context, tx *store.Tx, t *tableMeta) error {
+// until tx ends (PostgreSQL; a deleted table has nothing to lock). On
+// SQLite it makes writes read the stored generation until the change is
+// saved.
+func (s *Service) lockTable(ctx context.Context, tx *store.Tx, t *tableMeta) error {
 	if tx.Dialect() != store.Postgres {
+		s.gens.Delete(t.ID)
 		return nil
 	}
 	rows, err := tx.Query(ctx, "SELECT gen FROM ddb_tables WHERE id = ? FOR UPDATE", t.ID)
@@ -43,13 +46,26 @@ func lockTable(ctx context.Context, tx *store.Tx, t *tableMeta) error {
 	return rows.Close()
 }
 
+// saved records, on SQLite, the generation of a definition saved in the
+// writer's transaction.
+func (s *Service) saved(tx *store.Tx, t *tableMeta) {
+	if tx.Dialect() != store.Postgres {
+		s.gens.Store(t.ID, t.Gen)
+	}
+}
+
 // current returns t's definition as committed, read in tx, holding the
 // table row in shared mode on PostgreSQL; ResourceNotFoundException if the
-// table was deleted.
-func current(ctx context.Context, tx *store.Tx, t *tableMeta) (*tableMeta, error) {
+// table was deleted. On SQLite, where every write transaction runs on the
+// store's writer one after the other, s.gens holds the generation of each
+// table's last saved definition (saved, dropped by lockTable while a
+// change runs): when t is that generation, the row need not be read.
+func (s *Service) current(ctx context.Context, tx *store.Tx, t *tableMeta) (*tableMeta, error) {
 	q := "SELECT gen FROM ddb_tables WHERE id = ?"
 	if tx.Dialect() == store.Postgres {
 		q += " FOR SHARE"
+	} else if g, ok := s.gens.Load(t.ID); ok && g.(int64) == t.Gen {
+		return t, nil
 	}
 	var gen int64
 	err := tx.QueryRow(ctx, q, t.ID).Scan(&gen)

@@ -139,6 +139,7 @@ func (s *Service) CreateTable(ctx context.Context, in *dynamodbapi.CreateTableIn
 			t.ID, t.Account, t.Region, t.Name, string(meta), t.Created); err != nil {
 			return err
 		}
+		s.saved(tx, t)
 		s.changed(tx, t)
 		return nil
 	})
@@ -472,7 +473,7 @@ func (s *Service) DeleteTable(ctx context.Context, in *dynamodbapi.DeleteTableIn
 	}
 	err = s.st.Update(ctx, func(tx *store.Tx) error {
 		// Writes in flight finish first; later ones find no table.
-		if err := lockTable(ctx, tx, t); err != nil {
+		if err := s.lockTable(ctx, tx, t); err != nil {
 			return err
 		}
 		if err := s.keepDeletedStreams(ctx, tx, t); err != nil {

@@ -76,7 +76,7 @@ func (s *Service) updateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateTi
 	}
 	err := s.st.Update(ctx, func(tx *store.Tx) error {
 		// Before any item's expiry is set (tablegen.go).
-		if err := lockTable(ctx, tx, t); err != nil {
+		if err := s.lockTable(ctx, tx, t); err != nil {
 			return err
 		}
 		if !enable {

@@ -144,7 +144,7 @@ func (s *Service) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableIn
 	}
 	err := s.st.Update(ctx, func(tx *store.Tx) error {
 		// Before the backfill reads any item (tablegen.go).
-		if err := lockTable(ctx, tx, t); err != nil {
+		if err := s.lockTable(ctx, tx, t); err != nil {
 			return err
 		}
 		if sp := in.StreamSpecification; sp != nil {

@@ -63,7 +63,7 @@ type change struct {
 // The caller holds the item's key lock (tx.LockKey) and has read c.old in
 // the same transaction.
 func (s *Service) apply(ctx context.Context, tx *store.Tx, c *change) error {
-	t, err := current(ctx, tx, c.t)
+	t, err := s.current(ctx, tx, c.t)
 	if err != nil {
 		return err
 	}
