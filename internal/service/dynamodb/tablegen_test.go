@@ -87,3 +87,19 @@ func TestConcurrentTagResourceKeepsEveryTag(t *testing.T) {
 		t.Fatalf("%d tags, want 40 (%v)", len(out.Tags), err)
 	}
 }
+
+func TestUpdateTableUnchangedThroughputRefused(t *testing.T) {
+	e := newEnv(t)
+	e.createTable("prov", "", "", func(in *dynamodb.CreateTableInput) {
+		in.BillingMode = types.BillingModeProvisioned
+		in.ProvisionedThroughput = &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(3)}
+	})
+	same := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(3)}
+	_, err := e.c.UpdateTable(e.ctx, &dynamodb.UpdateTableInput{TableName: aws.String("prov"), ProvisionedThroughput: same})
+	wantErr(t, err, "ValidationException", "The provisioned throughput for the table will not change. The requested value equals the current value. "+
+		"Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5. Current WriteCapacityUnits provisioned for the table: 3. Requested WriteCapacityUnits: 3.")
+	if _, err := e.c.UpdateTable(e.ctx, &dynamodb.UpdateTableInput{TableName: aws.String("prov"),
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(6), WriteCapacityUnits: aws.Int64(3)}}); err != nil {
+		t.Fatalf("a real change: %v", err)
+	}
+}

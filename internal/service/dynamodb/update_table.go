@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -42,6 +43,9 @@ func (s *Service) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableIn
 	}
 	if in.ProvisionedThroughput != nil {
 		if err := checkThroughput(nt.Billing, in.ProvisionedThroughput, ""); err != nil {
+			return nil, err
+		}
+		if err := unchangedThroughput(t, in); err != nil {
 			return nil, err
 		}
 		nt.Throughput = in.ProvisionedThroughput
@@ -314,4 +318,26 @@ func (s *Service) ListTagsOfResource(ctx context.Context, in *dynamodbapi.ListTa
 		return nil, err
 	}
 	return &dynamodbapi.ListTagsOfResourceOutput{Tags: append([]dynamodbapi.Tag{}, t.Tags...)}, nil
+}
+
+// unchangedThroughput refuses an UpdateTable whose only change is the
+// table's provisioned throughput, set to what it is (AWS's text; whether
+// AWS also refuses it beside other changes is unchecked: hako lets those
+// through).
+func unchangedThroughput(t *tableMeta, in *dynamodbapi.UpdateTableInput) error {
+	cur, p := t.Throughput, in.ProvisionedThroughput
+	if t.Billing != "PROVISIONED" || cur == nil || deref(cur.ReadCapacityUnits) != deref(p.ReadCapacityUnits) ||
+		deref(cur.WriteCapacityUnits) != deref(p.WriteCapacityUnits) {
+		return nil
+	}
+	if (in.BillingMode != nil && *in.BillingMode != t.Billing) || in.StreamSpecification != nil || len(in.GlobalSecondaryIndexUpdates) > 0 ||
+		in.SSESpecification != nil || in.DeletionProtectionEnabled != nil || in.TableClass != nil || in.OnDemandThroughput != nil ||
+		len(in.ReplicaUpdates) > 0 || in.WarmThroughput != nil {
+		return nil
+	}
+	r, w := deref(cur.ReadCapacityUnits), deref(cur.WriteCapacityUnits)
+	return validation(fmt.Sprintf("The provisioned throughput for the table will not change. The requested value equals the current value. "+
+		"Current ReadCapacityUnits provisioned for the table: %d. Requested ReadCapacityUnits: %d. "+
+		"Current WriteCapacityUnits provisioned for the table: %d. Requested WriteCapacityUnits: %d. "+
+		"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.", r, r, w, w))
 }
