@@ -14,7 +14,8 @@ import (
 // own transaction, not from the cache: it reads ddb_tables.gen, with a
 // shared lock on the row on PostgreSQL (one round trip: SELECT ... FOR
 // SHARE, which waits for a change in progress and then reads what it
-// committed), and reads the stored definition when gen differs from the
+// committed; FOR UPDATE for a table with a stream, whose writes update the
+// row's record counter anyway), and reads the stored definition when gen differs from the
 // cached one's. Every change of the definition locks the row exclusively
 // before it reads any item (an index backfill, the TTL column) and saves
 // only over the generation it started from. So on PostgreSQL a write
@@ -63,7 +64,14 @@ func (s *Service) saved(tx *store.Tx, t *tableMeta) {
 func (s *Service) current(ctx context.Context, tx *store.Tx, t *tableMeta) (*tableMeta, error) {
 	q := "SELECT gen FROM ddb_tables WHERE id = ?"
 	if tx.Dialect() == store.Postgres {
-		q += " FOR SHARE"
+		if t.stream() != nil {
+			// The stream record's number is taken by an UPDATE of this
+			// row (appendRecord): lock it for that now, as two writers
+			// upgrading their share locks would deadlock.
+			q += " FOR UPDATE"
+		} else {
+			q += " FOR SHARE"
+		}
 	} else if g, ok := s.gens.Load(t.ID); ok && g.(int64) == t.Gen {
 		return t, nil
 	}
