@@ -233,6 +233,9 @@ func (x *Streams) ListStreams(ctx context.Context, in *dynamodbstreamsapi.ListSt
 // DescribeStream describes a stream and its shard.
 func (x *Streams) DescribeStream(ctx context.Context, in *dynamodbstreamsapi.DescribeStreamInput) (*dynamodbstreamsapi.DescribeStreamOutput, error) {
 	t, st, err := x.streamByARN(ctx, deref(in.StreamArn))
+	if err == nil {
+		err = crossAccount(ctx, t, t.Account, deref(in.StreamArn))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -285,6 +288,9 @@ func (it iterator) token() string {
 // GetShardIterator returns an iterator at a position of a shard.
 func (x *Streams) GetShardIterator(ctx context.Context, in *dynamodbstreamsapi.GetShardIteratorInput) (*dynamodbstreamsapi.GetShardIteratorOutput, error) {
 	t, st, err := x.streamByARN(ctx, deref(in.StreamArn))
+	if err == nil {
+		err = crossAccount(ctx, t, t.Account, deref(in.StreamArn))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +379,11 @@ func (x *Streams) GetRecords(ctx context.Context, in *dynamodbstreamsapi.GetReco
 			time.UnixMilli(it.Created).UTC().Format("Mon Jan 02 15:04:05 UTC 2006"), now.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")))
 	}
 	t, st, err := x.s.findStream(ctx, it.Account, it.Region, it.Table, it.Label)
+	if err == nil && t != nil {
+		// An iterator is the caller's to read only if its stream is: it
+		// is not signed, so one could be made for any account's stream.
+		err = crossAccount(ctx, t, it.Account, t.streamARN(it.Label))
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -290,11 +290,38 @@ func tableName(ctx context.Context, name *string) (account, region, table string
 // table returns the table a request names, or ResourceNotFoundException
 // with the item operations' text.
 func (s *Service) table(ctx context.Context, name *string) (*tableMeta, error) {
-	account, region, n := tableName(ctx, name)
-	if t := s.tables.get(account, region, n); t != nil {
-		return t, nil
+	t, _, err := s.lookup(ctx, name)
+	if err == nil && t == nil {
+		err = errResourceNotFound()
 	}
-	return nil, errResourceNotFound()
+	return t, err
+}
+
+// lookup returns the table a TableName parameter names (nil if there is
+// none) and its name, or AccessDeniedException for a table of another
+// account named by its ARN.
+func (s *Service) lookup(ctx context.Context, name *string) (*tableMeta, string, error) {
+	account, region, n := tableName(ctx, name)
+	t := s.tables.get(account, region, n)
+	if err := crossAccount(ctx, t, account, "arn:aws:dynamodb:"+region+":"+account+":table/"+n); err != nil {
+		return nil, n, err
+	}
+	return t, n, nil
+}
+
+// crossAccount refuses a request of one account for a resource of another
+// (account), as AWS does unless the table's resource-based policy allows
+// it. hako stores policies without evaluating them, so a table with a
+// policy is open to every account; without one the answer is AWS's
+// AccessDeniedException, whether or not the table exists.
+func crossAccount(ctx context.Context, t *tableMeta, account, resource string) error {
+	ri := reqinfo.From(ctx)
+	if account == ri.Account || (t != nil && t.ResourcePolicy != "") {
+		return nil
+	}
+	action := "dynamodb:" + ri.Operation
+	return apiErr("AccessDeniedException", "User: arn:aws:iam::"+ri.Account+":root is not authorized to perform: "+action+
+		" on resource: "+resource+" because no resource-based policy allows the "+action+" action")
 }
 
 // partitionHash is the h column: a 32-bit hash of the partition key.

@@ -419,8 +419,10 @@ func (s *Service) describe(t *tableMeta, count, size int64, idx map[string]stats
 
 // DescribeTable describes a table with its current item count and size.
 func (s *Service) DescribeTable(ctx context.Context, in *dynamodbapi.DescribeTableInput) (*dynamodbapi.DescribeTableOutput, error) {
-	account, region, name := tableName(ctx, in.TableName)
-	t := s.tables.get(account, region, name)
+	t, name, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
 	if t == nil {
 		return nil, errTableNotFound(name)
 	}
@@ -459,8 +461,10 @@ func (s *Service) ListTables(ctx context.Context, in *dynamodbapi.ListTablesInpu
 // the table's last record (keepDeletedStreams). No REMOVE records are
 // written for the deleted items (AWS documents none).
 func (s *Service) DeleteTable(ctx context.Context, in *dynamodbapi.DeleteTableInput) (*dynamodbapi.DeleteTableOutput, error) {
-	account, region, name := tableName(ctx, in.TableName)
-	t := s.tables.get(account, region, name)
+	t, name, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
 	if t == nil {
 		return nil, errTableNotFound(name)
 	}
@@ -491,8 +495,8 @@ func (s *Service) DeleteTable(ctx context.Context, in *dynamodbapi.DeleteTableIn
 				return err
 			}
 		}
-		tx.AfterCommit(func() { s.tables.remove(account, region, name) })
-		tx.Notify(notifyChannel, cacheKey(account, region, name))
+		tx.AfterCommit(func() { s.tables.remove(t.Account, t.Region, t.Name) })
+		tx.Notify(notifyChannel, cacheKey(t.Account, t.Region, t.Name))
 		return nil
 	})
 	if err != nil {

@@ -34,8 +34,10 @@ func (s *Service) startBackground() {
 
 // DescribeTimeToLive reports a table's TTL setting.
 func (s *Service) DescribeTimeToLive(ctx context.Context, in *dynamodbapi.DescribeTimeToLiveInput) (*dynamodbapi.DescribeTimeToLiveOutput, error) {
-	account, region, name := tableName(ctx, in.TableName)
-	t := s.tables.get(account, region, name)
+	t, name, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
 	if t == nil {
 		return nil, errTableNotFound(name)
 	}
@@ -53,8 +55,10 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateTi
 }
 
 func (s *Service) updateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateTimeToLiveInput) (*dynamodbapi.UpdateTimeToLiveOutput, error) {
-	account, region, name := tableName(ctx, in.TableName)
-	t := s.tables.get(account, region, name)
+	t, name, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
 	if t == nil {
 		return nil, errTableNotFound(name)
 	}
@@ -74,7 +78,7 @@ func (s *Service) updateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateTi
 	} else {
 		nt.TTLAttr = ""
 	}
-	err := s.st.Update(ctx, func(tx *store.Tx) error {
+	err = s.st.Update(ctx, func(tx *store.Tx) error {
 		// Before any item's expiry is set (tablegen.go).
 		if err := s.lockTable(ctx, tx, t); err != nil {
 			return err

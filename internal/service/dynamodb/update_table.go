@@ -20,8 +20,10 @@ func (s *Service) UpdateTable(ctx context.Context, in *dynamodbapi.UpdateTableIn
 }
 
 func (s *Service) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableInput) (*dynamodbapi.UpdateTableOutput, error) {
-	account, region, name := tableName(ctx, in.TableName)
-	t := s.tables.get(account, region, name)
+	t, name, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
 	if t == nil {
 		return nil, errTableNotFound(name)
 	}
@@ -146,7 +148,7 @@ func (s *Service) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableIn
 		}
 		nt.AttrDefs = usedDefs(nt)
 	}
-	err := s.st.Update(ctx, func(tx *store.Tx) error {
+	err = s.st.Update(ctx, func(tx *store.Tx) error {
 		// Before the backfill reads any item (tablegen.go).
 		if err := s.lockTable(ctx, tx, t); err != nil {
 			return err
@@ -239,7 +241,7 @@ func usedDefs(t *tableMeta) []dynamodbapi.AttributeDefinition {
 }
 
 // tableByARN finds the table a resource ARN names (tags are per table).
-func (s *Service) tableByARN(arn string) (*tableMeta, error) {
+func (s *Service) tableByARN(ctx context.Context, arn string) (*tableMeta, error) {
 	notFound := apiErr("ResourceNotFoundException", "Requested resource not found: ResourcArn: "+arn+" not found")
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[2] != "dynamodb" || !strings.HasPrefix(parts[5], "table/") {
@@ -250,6 +252,9 @@ func (s *Service) tableByARN(arn string) (*tableMeta, error) {
 		name = name[:i]
 	}
 	t := s.tables.get(parts[4], parts[3], name)
+	if err := crossAccount(ctx, t, parts[4], arn); err != nil {
+		return nil, err
+	}
 	if t == nil {
 		return nil, notFound
 	}
@@ -263,7 +268,7 @@ func (s *Service) TagResource(ctx context.Context, in *dynamodbapi.TagResourceIn
 }
 
 func (s *Service) tagResource(ctx context.Context, in *dynamodbapi.TagResourceInput) error {
-	t, err := s.tableByARN(deref(in.ResourceArn))
+	t, err := s.tableByARN(ctx, deref(in.ResourceArn))
 	if err != nil {
 		return err
 	}
@@ -292,7 +297,7 @@ func (s *Service) UntagResource(ctx context.Context, in *dynamodbapi.UntagResour
 }
 
 func (s *Service) untagResource(ctx context.Context, in *dynamodbapi.UntagResourceInput) error {
-	t, err := s.tableByARN(deref(in.ResourceArn))
+	t, err := s.tableByARN(ctx, deref(in.ResourceArn))
 	if err != nil {
 		return err
 	}
@@ -313,7 +318,7 @@ func (s *Service) untagResource(ctx context.Context, in *dynamodbapi.UntagResour
 
 // ListTagsOfResource lists a table's tags.
 func (s *Service) ListTagsOfResource(ctx context.Context, in *dynamodbapi.ListTagsOfResourceInput) (*dynamodbapi.ListTagsOfResourceOutput, error) {
-	t, err := s.tableByARN(deref(in.ResourceArn))
+	t, err := s.tableByARN(ctx, deref(in.ResourceArn))
 	if err != nil {
 		return nil, err
 	}
