@@ -179,6 +179,8 @@ func TestTimeToLiveSweeperDeletesExpiredItems(t *testing.T) {
 	e.put("sessions", map[string]types.AttributeValue{"pk": s("old"), "exp": n(itoa(now - 10))})
 	e.put("sessions", map[string]types.AttributeValue{"pk": s("new"), "exp": n(itoa(now + 3600))})
 	e.put("sessions", map[string]types.AttributeValue{"pk": s("none")})
+	// More than five years in the past: AWS does not delete it.
+	e.put("sessions", map[string]types.AttributeValue{"pk": s("ancient"), "exp": n(itoa(now - 6*365*24*3600))})
 	ttl, err := e.c.UpdateTimeToLive(e.ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("sessions"),
 		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String("exp"), Enabled: aws.Bool(true)}})
 	if err != nil || !aws.ToBool(ttl.TimeToLiveSpecification.Enabled) {
@@ -194,8 +196,11 @@ func TestTimeToLiveSweeperDeletesExpiredItems(t *testing.T) {
 	waitFor(t, e, func() bool {
 		e.clk.Advance(11e9)
 		out, _ := e.c.Scan(e.ctx, &dynamodb.ScanInput{TableName: aws.String("sessions")})
-		return out != nil && len(out.Items) == 2
+		return out != nil && len(out.Items) == 3
 	})
+	if got, err := e.c.GetItem(e.ctx, &dynamodb.GetItemInput{TableName: aws.String("sessions"), Key: map[string]types.AttributeValue{"pk": s("ancient")}}); err != nil || got.Item == nil {
+		t.Fatalf("an item expired more than five years ago was deleted: %v", err)
+	}
 	recs := e.streamRecords("sessions")
 	last := recs[len(recs)-1]
 	if last.EventName != "REMOVE" || last.UserIdentity == nil || aws.ToString(last.UserIdentity.PrincipalId) != "dynamodb.amazonaws.com" || aws.ToString(last.UserIdentity.Type) != "Service" {

@@ -169,12 +169,18 @@ func (s *Service) sweepTTL(ctx context.Context) {
 	}
 }
 
+// ttlMaxAge is how far in the past an expiry may be for the item to be
+// deleted: the developer guide says items whose TTL value is more than
+// five years old are not deleted (taken as 5 x 365 days).
+const ttlMaxAge = 5 * 365 * 24 * 3600
+
 // expire deletes up to ttlBatch expired items of t; it returns how many
 // it found.
 func (s *Service) expire(ctx context.Context, t *tableMeta, now int64) (int, error) {
 	var keys []itemKey
 	err := s.st.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT h, pk, sk FROM ddb_items WHERE table_id = ? AND expires IS NOT NULL AND expires <= ? LIMIT ?", t.ID, now, ttlBatch)
+		rows, err := tx.Query(ctx, "SELECT h, pk, sk FROM ddb_items WHERE table_id = ? AND expires IS NOT NULL AND expires <= ? AND expires > ? LIMIT ?",
+			t.ID, now, now-ttlMaxAge, ttlBatch)
 		if err != nil {
 			return err
 		}
@@ -206,7 +212,7 @@ func (s *Service) expire(ctx context.Context, t *tableMeta, now int64) (int, err
 				return err
 			}
 			// Re-checked under the lock: a write may have moved the expiry.
-			if e, ok := ttlSeconds(old[cur.TTLAttr]); old == nil || !ok || e > now {
+			if e, ok := ttlSeconds(old[cur.TTLAttr]); old == nil || !ok || e > now || e <= now-ttlMaxAge {
 				continue
 			}
 			if err := s.apply(ctx, tx, &change{t: cur, k: k, old: old, ttl: true}); err != nil {
