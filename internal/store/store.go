@@ -13,9 +13,13 @@
 // for COMMIT for the whole batch); each function runs under its own SAVEPOINT,
 // so a function that fails (returns an error or panics) is rolled back alone
 // while the rest of the batch commits. SQLite has one writer goroutine (SQLite
-// has a single writer anyway); PostgreSQL has a few, each batching.
+// has a single writer anyway); PostgreSQL has a few, each batching. On SQLite
+// an Update that finds the writer idle and nothing queued runs its
+// transaction itself, on the caller's goroutine, as a batch of one: a lone
+// write saves the two goroutine hand-offs of the queue.
 //
-// Functions passed to Update run on a writer goroutine: they must be short,
+// Functions passed to Update run on a writer goroutine (or, as above, the
+// caller's, never beside another write transaction): they must be short,
 // must not block on anything but their own statements, must not call Update
 // or View, and must not use the Tx after returning. Statements executed
 // through an Update Tx ignore the cancellation and deadline of the context
@@ -141,6 +145,11 @@ type Store struct {
 	queue    chan *request
 	maxBatch int // Update functions per transaction
 	writers  sync.WaitGroup
+	// wmu (SQLite) is held by whoever runs a write transaction: the writer
+	// goroutine, or an Update that found it idle and runs its own
+	// (direct counts those).
+	wmu    sync.Mutex
+	direct sync.WaitGroup
 
 	mu     sync.RWMutex // guards closed and sends on queue
 	closed bool
@@ -317,6 +326,7 @@ func (s *Store) Close() error {
 		s.mu.Unlock()
 		s.stopListener()
 		s.writers.Wait()
+		s.direct.Wait()
 		s.wstmts.close()
 		s.rstmts.close()
 		err := s.w.Close()

@@ -48,13 +48,27 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		s.mu.RUnlock()
 		return ErrClosed
 	}
-	select {
-	case s.queue <- req:
-	case <-ctx.Done():
+	if s.dialect == SQLite && len(s.queue) == 0 && s.wmu.TryLock() {
+		// The writer is idle and nothing is queued: run the transaction on
+		// this goroutine, a batch of one as the writer would, without the
+		// two goroutine hand-offs of the queue (each may wake an idle
+		// processor: most of a lone small write's latency). Concurrent
+		// writers find the lock held or the queue busy and are batched.
+		s.direct.Add(1)
 		s.mu.RUnlock()
-		return ctx.Err()
+		s.runBatch([]*request{req})
+		s.wstmts.flush(s.w)
+		s.wmu.Unlock()
+		s.direct.Done()
+	} else {
+		select {
+		case s.queue <- req:
+		case <-ctx.Done():
+			s.mu.RUnlock()
+			return ctx.Err()
+		}
+		s.mu.RUnlock()
 	}
-	s.mu.RUnlock()
 	if err := <-req.done; err != nil {
 		return err
 	}
@@ -78,6 +92,9 @@ func (s *Store) writer() {
 		if !ok {
 			return
 		}
+		if s.dialect == SQLite {
+			s.wmu.Lock()
+		}
 		batch = append(batch[:0], req)
 		s.drain(&batch)
 		if last > 1 && len(batch) < s.maxBatch {
@@ -92,6 +109,7 @@ func (s *Store) writer() {
 		clear(batch)
 		if s.dialect == SQLite {
 			s.wstmts.flush(s.w)
+			s.wmu.Unlock()
 		}
 	}
 }
