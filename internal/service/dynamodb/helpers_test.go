@@ -114,26 +114,39 @@ func (e *env) streamRecords(table string) []streamtypes.Record {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	it, err := e.st.GetShardIterator(e.ctx, &dynamodbstreams.GetShardIteratorInput{
-		StreamArn: d.Table.LatestStreamArn, ShardId: sd.StreamDescription.Shards[0].ShardId, ShardIteratorType: streamtypes.ShardIteratorTypeTrimHorizon,
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var out []streamtypes.Record
-	iter := it.ShardIterator
-	for i := 0; iter != nil && i < 100; i++ {
-		r, err := e.st.GetRecords(e.ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter})
+	// A read racing the retention trimmer can find the records its
+	// iterator points at trimmed (TrimmedDataAccessException): it starts
+	// again from the trim horizon, as a consumer would.
+	for attempt := 0; ; attempt++ {
+		it, err := e.st.GetShardIterator(e.ctx, &dynamodbstreams.GetShardIteratorInput{
+			StreamArn: d.Table.LatestStreamArn, ShardId: sd.StreamDescription.Shards[0].ShardId, ShardIteratorType: streamtypes.ShardIteratorTypeTrimHorizon,
+		})
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		out = append(out, r.Records...)
-		if len(r.Records) == 0 {
-			break
+		var out []streamtypes.Record
+		again := false
+		iter := it.ShardIterator
+		for i := 0; iter != nil && i < 100; i++ {
+			r, err := e.st.GetRecords(e.ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter})
+			var trimmed *streamtypes.TrimmedDataAccessException
+			if errors.As(err, &trimmed) && attempt < 10 {
+				again = true
+				break
+			}
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			out = append(out, r.Records...)
+			if len(r.Records) == 0 {
+				break
+			}
+			iter = r.NextShardIterator
 		}
-		iter = r.NextShardIterator
+		if !again {
+			return out
+		}
 	}
-	return out
 }
 
 func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
