@@ -134,19 +134,10 @@ func (s *Service) GetAuthorizer(ctx context.Context, in *api.GetAuthorizerReques
 
 // GetAuthorizers lists an API's authorizers.
 func (s *Service) GetAuthorizers(ctx context.Context, in *api.GetAuthorizersRequest) (*api.GetAuthorizersResponse, error) {
-	var all []api.Authorizer
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, err := s.ownedAPI(ctx, tx, str(in.ApiId)); err != nil {
-			return err
-		}
-		var err error
-		all, err = listItems[api.Authorizer](ctx, tx, str(in.ApiId), kindAuthorizer, "")
+	items, next, err := listPage[api.Authorizer](ctx, s, func(tx *store.Tx) error {
+		_, err := s.ownedAPI(ctx, tx, str(in.ApiId))
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	}, str(in.ApiId), kindAuthorizer, "", in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

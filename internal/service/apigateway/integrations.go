@@ -165,19 +165,10 @@ func (s *Service) GetIntegration(ctx context.Context, in *api.GetIntegrationRequ
 
 // GetIntegrations lists an API's integrations.
 func (s *Service) GetIntegrations(ctx context.Context, in *api.GetIntegrationsRequest) (*api.GetIntegrationsResponse, error) {
-	var all []api.Integration
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, err := s.ownedAPI(ctx, tx, str(in.ApiId)); err != nil {
-			return err
-		}
-		var err error
-		all, err = listItems[api.Integration](ctx, tx, str(in.ApiId), kindIntegration, "")
+	items, next, err := listPage[api.Integration](ctx, s, func(tx *store.Tx) error {
+		_, err := s.ownedAPI(ctx, tx, str(in.ApiId))
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	}, str(in.ApiId), kindIntegration, "", in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -318,19 +309,10 @@ func (s *Service) GetIntegrationResponse(ctx context.Context, in *api.GetIntegra
 
 // GetIntegrationResponses lists an integration's responses.
 func (s *Service) GetIntegrationResponses(ctx context.Context, in *api.GetIntegrationResponsesRequest) (*api.GetIntegrationResponsesResponse, error) {
-	var all []api.IntegrationResponse
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, _, err := s.integration(ctx, tx, str(in.ApiId), str(in.IntegrationId)); err != nil {
-			return err
-		}
-		var err error
-		all, err = listItems[api.IntegrationResponse](ctx, tx, str(in.ApiId), kindIntegResponse, str(in.IntegrationId))
+	items, next, err := listPage[api.IntegrationResponse](ctx, s, func(tx *store.Tx) error {
+		_, _, err := s.integration(ctx, tx, str(in.ApiId), str(in.IntegrationId))
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	}, str(in.ApiId), kindIntegResponse, str(in.IntegrationId), in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

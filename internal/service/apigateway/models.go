@@ -81,19 +81,10 @@ func (s *Service) GetModelTemplate(ctx context.Context, in *api.GetModelTemplate
 
 // GetModels lists an API's models.
 func (s *Service) GetModels(ctx context.Context, in *api.GetModelsRequest) (*api.GetModelsResponse, error) {
-	var all []api.Model
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, err := s.ownedAPI(ctx, tx, str(in.ApiId)); err != nil {
-			return err
-		}
-		var err error
-		all, err = listItems[api.Model](ctx, tx, str(in.ApiId), kindModel, "")
+	items, next, err := listPage[api.Model](ctx, s, func(tx *store.Tx) error {
+		_, err := s.ownedAPI(ctx, tx, str(in.ApiId))
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	}, str(in.ApiId), kindModel, "", in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

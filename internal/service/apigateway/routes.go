@@ -195,19 +195,10 @@ func (s *Service) GetRoute(ctx context.Context, in *api.GetRouteRequest) (*api.G
 
 // GetRoutes lists an API's routes.
 func (s *Service) GetRoutes(ctx context.Context, in *api.GetRoutesRequest) (*api.GetRoutesResponse, error) {
-	var all []api.Route
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, err := s.ownedAPI(ctx, tx, str(in.ApiId)); err != nil {
-			return err
-		}
-		var err error
-		all, err = listItems[api.Route](ctx, tx, str(in.ApiId), kindRoute, "")
+	items, next, err := listPage[api.Route](ctx, s, func(tx *store.Tx) error {
+		_, err := s.ownedAPI(ctx, tx, str(in.ApiId))
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	}, str(in.ApiId), kindRoute, "", in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -355,19 +346,10 @@ func (s *Service) GetRouteResponse(ctx context.Context, in *api.GetRouteResponse
 
 // GetRouteResponses lists a route's responses.
 func (s *Service) GetRouteResponses(ctx context.Context, in *api.GetRouteResponsesRequest) (*api.GetRouteResponsesResponse, error) {
-	var all []api.RouteResponse
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, _, err := s.route(ctx, tx, str(in.ApiId), str(in.RouteId)); err != nil {
-			return err
-		}
-		var err error
-		all, err = listItems[api.RouteResponse](ctx, tx, str(in.ApiId), kindRouteResponse, str(in.RouteId))
+	items, next, err := listPage[api.RouteResponse](ctx, s, func(tx *store.Tx) error {
+		_, _, err := s.route(ctx, tx, str(in.ApiId), str(in.RouteId))
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	}, str(in.ApiId), kindRouteResponse, str(in.RouteId), in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

@@ -165,6 +165,25 @@ func deleteItem(ctx context.Context, tx *store.Tx, apiID, kind, id string) error
 }
 
 // listItems returns the documents of kind (under parent when not "") in
+// listPage reads, in one View, the items of one kind (under parent) of API
+// apiID once check (the lookup of the API or of the parent) passes, and
+// returns the page maxResults and nextToken ask for.
+func listPage[T any](ctx context.Context, s *Service, check func(tx *store.Tx) error, apiID, kind, parent string, maxResults, nextToken *string) ([]T, *string, error) {
+	var all []T
+	err := s.st.View(ctx, func(tx *store.Tx) error {
+		if err := check(tx); err != nil {
+			return err
+		}
+		var err error
+		all, err = listItems[T](ctx, tx, apiID, kind, parent)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return page(all, maxResults, nextToken)
+}
+
 // creation order.
 func listItems[T any](ctx context.Context, q querier, apiID, kind, parent string) ([]T, error) {
 	query := "SELECT doc, created FROM apigw_items WHERE api_id = ? AND kind = ?"

@@ -261,19 +261,10 @@ func (s *Service) GetStage(ctx context.Context, in *api.GetStageRequest) (*api.G
 
 // GetStages lists an API's stages.
 func (s *Service) GetStages(ctx context.Context, in *api.GetStagesRequest) (*api.GetStagesResponse, error) {
-	var all []api.Stage
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, err := s.ownedAPI(ctx, tx, str(in.ApiId)); err != nil {
-			return err
-		}
-		var err error
-		all, err = listItems[api.Stage](ctx, tx, str(in.ApiId), kindStage, "")
+	items, next, err := listPage[api.Stage](ctx, s, func(tx *store.Tx) error {
+		_, err := s.ownedAPI(ctx, tx, str(in.ApiId))
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	}, str(in.ApiId), kindStage, "", in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -457,19 +448,10 @@ func (s *Service) GetDeployment(ctx context.Context, in *api.GetDeploymentReques
 
 // GetDeployments lists an API's deployments.
 func (s *Service) GetDeployments(ctx context.Context, in *api.GetDeploymentsRequest) (*api.GetDeploymentsResponse, error) {
-	var all []api.Deployment
-	err := s.st.View(ctx, func(tx *store.Tx) error {
-		if _, err := s.ownedAPI(ctx, tx, str(in.ApiId)); err != nil {
-			return err
-		}
-		var err error
-		all, err = listItems[api.Deployment](ctx, tx, str(in.ApiId), kindDeployment, "")
+	items, next, err := listPage[api.Deployment](ctx, s, func(tx *store.Tx) error {
+		_, err := s.ownedAPI(ctx, tx, str(in.ApiId))
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	}, str(in.ApiId), kindDeployment, "", in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
